@@ -1,0 +1,3 @@
+#' @keywords internal
+#' @useDynLib port4me, .registration = TRUE
+"_PACKAGE"

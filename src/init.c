@@ -1,0 +1,28 @@
+/* The one registration table of the package's native routines. */
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+#include "port4me.h"
+#include "freeport.h"
+
+static const R_CallMethodDef call_methods[] = {
+  {"R_port4me_hash", (DL_FUNC) &R_port4me_hash, 1},
+  {"R_port4me_list", (DL_FUNC) &R_port4me_list, 2},
+  {"R_port4me_find", (DL_FUNC) &R_port4me_find, 4},
+  {"R_port4me_test", (DL_FUNC) &R_port4me_test, 2},
+  {NULL, NULL, 0}
+};
+
+void R_init_port4me(DllInfo *dll)
+{
+  R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
+  R_useDynamicSymbols(dll, FALSE);
+  R_forceSymbols(dll, TRUE);
+  p4m_net_init();
+}
+
+void R_unload_port4me(DllInfo *dll)
+{
+  (void) dll;
+  p4m_net_cleanup();
+}

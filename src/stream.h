@@ -1,0 +1,33 @@
+/* The port stream (SPEC section 4): first the prepended ports, in order,
+ * then the generator's values that lie in the candidate set.
+ * Pure C, no R types. */
+#ifndef P4M_STREAM_H
+#define P4M_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lcg.h"
+#include "portset.h"
+
+typedef struct {
+  const uint16_t *prepend;  /* prepended ports, not filtered */
+  size_t n_prepend;
+  size_t i_prepend;         /* next prepended port to emit */
+  const p4m_set *cand;      /* candidate set, must not be empty */
+  uint32_t n_cand;          /* number of candidates, > 0 */
+  p4m_lcg lcg;
+} p4m_stream;
+
+/* Set up the stream for a seed hash.  Returns -1 (and sets nothing up) when
+ * the candidate set is empty: the stream would never yield a port. */
+int p4m_stream_init(p4m_stream *st, uint32_t hash, const uint16_t *prepend,
+                    size_t n_prepend, const p4m_set *cand);
+
+/* The next port of the stream. */
+uint32_t p4m_stream_next(p4m_stream *st);
+
+/* Drop the next k ports of the stream.  The generated part repeats with
+ * period n_cand, so this costs at most one generator cycle for any k. */
+void p4m_stream_skip(p4m_stream *st, uint64_t k);
+
+#endif
