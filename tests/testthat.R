@@ -1,0 +1,4 @@
+library(testthat)
+library(port4me)
+
+test_check("port4me")
