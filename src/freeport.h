@@ -1,0 +1,37 @@
+/*
+ * freeport.h - is a TCP port free for the current user?  (SPEC section 5)
+ *
+ * Plain C99, no R headers: usable from the R package and from standalone
+ * test programs.  A port is free when, for each address family the kernel
+ * supports (IPv4, then IPv6), a TCP socket with SO_REUSEADDR (IPv6 also
+ * IPV6_V6ONLY=1) can bind() and listen() on the wildcard address and then on
+ * the loopback address.  Every socket is closed again before returning.
+ */
+#ifndef P4M_FREEPORT_H
+#define P4M_FREEPORT_H
+
+#include <stddef.h>  /* size_t */
+
+enum { P4M_FREE = 0, P4M_IN_USE = 1, P4M_DENIED = 2, P4M_FAILED = 3 };
+
+typedef struct {
+  int status;          /* one of the enum values */
+  int err;             /* errno (or WSAGetLastError() on Windows) of the failing call; 0 when free */
+  const char *step;    /* static string naming the failing step, e.g. "bind [::1]" or "socket IPv6"; "" when free */
+} p4m_port_status;
+
+int  p4m_net_init(void);      /* Windows: WSAStartup once; POSIX: nothing. returns 0 on success */
+void p4m_net_cleanup(void);   /* Windows: WSACleanup if started */
+
+/* Fills st, returns st->status.  port must be 1..65535, else P4M_FAILED with
+   err = EINVAL (WSAEINVAL on Windows) and step "port".  st must not be NULL. */
+int  p4m_port_test(int port, p4m_port_status *st);
+
+/* Human text for debug output, e.g.
+   "in use (bind 127.0.0.1: Address already in use)",
+   "permission denied (bind 0.0.0.0: Permission denied)", "free".
+   Writes at most n bytes (NUL-terminated, truncated if needed) into buf and
+   returns buf; returns "" if buf is NULL or n is 0. */
+const char *p4m_port_status_text(const p4m_port_status *st, char *buf, size_t n);
+
+#endif /* P4M_FREEPORT_H */

@@ -1,0 +1,428 @@
+/*
+ * Standalone tests for src/freeport.c (Linux).  Build and run: see Makefile
+ * in this directory, or
+ *
+ *   gcc -std=c99 -Wall -Wextra -pedantic -Werror -I../../src \
+ *       test_freeport.c ../../src/freeport.c -o test_freeport && ./test_freeport
+ *
+ * Modes (first argument):
+ *   (none)       full test as any user; as non-root also checks that a
+ *                privileged port is P4M_DENIED
+ *   --lo-down    run inside `unshare -n` (loopback down, no 127.0.0.1/::1):
+ *                the unavailable loopback addresses must be skipped, so a
+ *                port is still FREE
+ * Built with -DP4M_WRAP_SOCKET -Wl,--wrap=socket, the test also fakes
+ * socket() failures (EAFNOSUPPORT for one/both families, EMFILE, EACCES).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "freeport.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+static int n_pass = 0, n_fail = 0;
+
+#define CHECK(cond, ...) do {                                   \
+    if (cond) { n_pass++; }                                     \
+    else { n_fail++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+           printf(__VA_ARGS__); printf("\n"); }                 \
+  } while (0)
+
+/* ---- optional socket() fault injection (link with --wrap=socket) ---- */
+#ifdef P4M_WRAP_SOCKET
+int __real_socket(int domain, int type, int protocol);
+static int fake_fail_family = 0;  /* AF_INET, AF_INET6, -1 = all, 0 = none */
+static int fake_errno = 0;
+static int fake_no_cloexec = 0;   /* reject SOCK_CLOEXEC like a pre-2.6.27 kernel */
+static int calls_plain = 0;       /* socket() calls without SOCK_CLOEXEC */
+int __wrap_socket(int domain, int type, int protocol);
+int __wrap_socket(int domain, int type, int protocol) {
+#ifdef SOCK_CLOEXEC
+  if (fake_no_cloexec && (type & SOCK_CLOEXEC)) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (!(type & SOCK_CLOEXEC)) calls_plain++;
+#endif
+  if (fake_fail_family == -1 || fake_fail_family == domain) {
+    errno = fake_errno;
+    return -1;
+  }
+  return __real_socket(domain, type, protocol);
+}
+#endif
+
+static int count_fds(void) {
+  int n = 0;
+  struct dirent *d;
+  DIR *dir = opendir("/proc/self/fd");
+  if (dir == NULL) return -1;
+  while ((d = readdir(dir)) != NULL) if (d->d_name[0] != '.') n++;
+  closedir(dir);
+  return n;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+static void pause_ms(long ms) {
+  struct timespec ts;
+  ts.tv_sec = ms / 1000;
+  ts.tv_nsec = (ms % 1000) * 1000000L;
+  nanosleep(&ts, NULL);
+}
+
+static const char *text(const p4m_port_status *st) {
+  static char buf[256];
+  return p4m_port_status_text(st, buf, sizeof(buf));
+}
+
+/* A port that p4m_port_test says is free, from a pseudo-random start. */
+static int find_free_port(void) {
+  static unsigned next = 0;
+  p4m_port_status st;
+  int i;
+  if (next == 0) next = 20000u + (unsigned) getpid() % 20000u;
+  for (i = 0; i < 1000; i++) {
+    int port = (int) (next++ % 40000u) + 20000;
+    if (p4m_port_test(port, &st) == P4M_FREE) return port;
+  }
+  return -1;
+}
+
+/* A socket bound to addr:port (family from addr), listening if do_listen.
+   v6only: -1 leave default, else set IPV6_V6ONLY to it.  Returns fd or -1. */
+static int holder(const char *addr, int port, int v6only, int reuse,
+                  int do_listen) {
+  union { struct sockaddr sa; struct sockaddr_in v4; struct sockaddr_in6 v6; } a;
+  socklen_t len;
+  int fam = strchr(addr, ':') ? AF_INET6 : AF_INET;
+  int fd = socket(fam, SOCK_STREAM, 0);
+  if (fd < 0) { perror("holder socket"); return -1; }
+  memset(&a, 0, sizeof(a));
+  if (fam == AF_INET6) {
+    a.v6.sin6_family = AF_INET6;
+    a.v6.sin6_port = htons((unsigned short) port);
+    inet_pton(AF_INET6, addr, &a.v6.sin6_addr);
+    len = sizeof(a.v6);
+    if (v6only >= 0 &&
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) != 0)
+      perror("holder IPV6_V6ONLY");
+  } else {
+    a.v4.sin_family = AF_INET;
+    a.v4.sin_port = htons((unsigned short) port);
+    inet_pton(AF_INET, addr, &a.v4.sin_addr);
+    len = sizeof(a.v4);
+  }
+  if (reuse) {
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  }
+  if (bind(fd, &a.sa, len) != 0) { perror("holder bind"); close(fd); return -1; }
+  if (do_listen && listen(fd, 5) != 0) { perror("holder listen"); close(fd); return -1; }
+  return fd;
+}
+
+static void test_held(const char *addr, int v6only, int reuse, int do_listen) {
+  p4m_port_status st;
+  int port = find_free_port();
+  int fd;
+  CHECK(port > 0, "no free port found");
+  if (port <= 0) return;
+  fd = holder(addr, port, v6only, reuse, do_listen);
+  CHECK(fd >= 0, "could not hold %s port %d", addr, port);
+  if (fd < 0) return;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_IN_USE,
+        "%s:%d held (v6only=%d reuse=%d listen=%d): got %s", addr, port,
+        v6only, reuse, do_listen, text(&st));
+  CHECK(st.err == EADDRINUSE, "err %d", st.err);
+  printf("  held %-9s v6only=%2d reuse=%d listen=%d port %5d: %s\n", addr,
+         v6only, reuse, do_listen, port, text(&st));
+  close(fd);
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "%s:%d after close: got %s", addr, port, text(&st));
+  CHECK(st.err == 0 && st.step != NULL && st.step[0] == '\0', "free fields");
+}
+
+/* Linux: a socket bound with SO_REUSEADDR but not listening does not stop a
+   server that also uses SO_REUSEADDR from binding and listening on the same
+   port, so the port counts as free (a server could start on it now). */
+static void test_reuse_not_listening(void) {
+  p4m_port_status st;
+  int port = find_free_port();
+  int fd = holder("127.0.0.1", port, -1, 1, 0);
+  if (fd < 0) { CHECK(0, "holder"); return; }
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "bound+SO_REUSEADDR, not listening: %s", text(&st));
+  printf("  held 127.0.0.1 reuse=1 listen=0 port %5d: %s (as a real server sees it)\n",
+         port, text(&st));
+  close(fd);
+}
+
+/* Leave a connection in TIME_WAIT on the port (server closes first), close
+   the listener: the port must be FREE thanks to SO_REUSEADDR. */
+static void test_time_wait(void) {
+  p4m_port_status st;
+  struct sockaddr_in a;
+  int port = find_free_port();
+  int lfd, cfd, sfd;
+  if (port <= 0) { CHECK(0, "no free port"); return; }
+  lfd = holder("127.0.0.1", port, -1, 1, 1);
+  if (lfd < 0) { CHECK(0, "listener"); return; }
+  cfd = socket(AF_INET, SOCK_STREAM, 0);
+  memset(&a, 0, sizeof(a));
+  a.sin_family = AF_INET;
+  a.sin_port = htons((unsigned short) port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CHECK(connect(cfd, (struct sockaddr *) &a, sizeof(a)) == 0, "connect");
+  sfd = accept(lfd, NULL, NULL);
+  CHECK(sfd >= 0, "accept");
+  close(sfd);          /* active close on the server side -> TIME_WAIT */
+  pause_ms(20);
+  close(cfd);
+  close(lfd);
+  pause_ms(20);
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "port %d with TIME_WAIT: got %s", port, text(&st));
+  printf("  TIME_WAIT on port %d: %s\n", port, text(&st));
+}
+
+static void test_invalid(void) {
+  static const int bad[] = { 0, -1, 65536, 100000, -65535 };
+  size_t i;
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    p4m_port_status st;
+    int rc = p4m_port_test(bad[i], &st);
+    CHECK(rc == P4M_FAILED && st.status == P4M_FAILED && st.err == EINVAL &&
+          strcmp(st.step, "port") == 0, "port %d: %s", bad[i], text(&st));
+  }
+}
+
+static void test_text(void) {
+  p4m_port_status st;
+  char small[8];
+  char buf[256];
+  st.status = P4M_FREE; st.err = 0; st.step = "";
+  CHECK(strcmp(p4m_port_status_text(&st, buf, sizeof(buf)), "free") == 0, "free text");
+  st.status = P4M_IN_USE; st.err = EADDRINUSE; st.step = "bind 127.0.0.1";
+  CHECK(strcmp(p4m_port_status_text(&st, buf, sizeof(buf)),
+               "in use (bind 127.0.0.1: Address already in use)") == 0,
+        "in-use text: %s", buf);
+  st.status = P4M_DENIED; st.err = EACCES; st.step = "bind 0.0.0.0";
+  CHECK(strcmp(p4m_port_status_text(&st, buf, sizeof(buf)),
+               "permission denied (bind 0.0.0.0: Permission denied)") == 0,
+        "denied text: %s", buf);
+  CHECK(strcmp(p4m_port_status_text(&st, small, sizeof(small)), "permiss") == 0,
+        "truncated text: %s", small);
+  CHECK(strcmp(p4m_port_status_text(&st, buf, 0), "") == 0, "n = 0");
+  CHECK(strcmp(p4m_port_status_text(&st, NULL, 10), "") == 0, "buf NULL");
+  st.status = 42; st.err = 0; st.step = NULL;
+  p4m_port_status_text(&st, buf, sizeof(buf));
+  CHECK(strncmp(buf, "unknown status", 14) == 0, "bogus status: %s", buf);
+}
+
+static void test_fds_and_speed(void) {
+  p4m_port_status st;
+  int i, before, after, port, fd;
+  double t0, t1;
+  port = find_free_port();
+  before = count_fds();
+  t0 = now();
+  for (i = 0; i < 10000; i++) p4m_port_test(port, &st);
+  t1 = now();
+  after = count_fds();
+  CHECK(st.status == P4M_FREE, "loop port %d: %s", port, text(&st));
+  CHECK(before == after && before > 0, "fds free loop: %d -> %d", before, after);
+  printf("  10000 x p4m_port_test(%d) [free]: %.3f s, %.1f us/call; fds %d -> %d\n",
+         port, t1 - t0, (t1 - t0) * 1e6 / 10000, before, after);
+
+  /* failure paths: in use at each of the four addresses */
+  {
+    static const char *addrs[] = { "0.0.0.0", "127.0.0.1", "::", "::1" };
+    int k;
+    for (k = 0; k < 4; k++) {
+      port = find_free_port();
+      fd = holder(addrs[k], port, 1, 0, 1);
+      if (fd < 0) { CHECK(0, "holder"); continue; }
+      before = count_fds();
+      t0 = now();
+      for (i = 0; i < 10000; i++) p4m_port_test(port, &st);
+      t1 = now();
+      after = count_fds();
+      CHECK(st.status == P4M_IN_USE, "loop %s: %s", addrs[k], text(&st));
+      CHECK(before == after, "fds in-use loop %s: %d -> %d", addrs[k], before, after);
+      printf("  10000 x p4m_port_test(%d) [held on %s, %s]: %.1f us/call; fds %d -> %d\n",
+             port, addrs[k], st.step, (t1 - t0) * 1e6 / 10000, before, after);
+      close(fd);
+    }
+  }
+  /* invalid-port path */
+  before = count_fds();
+  for (i = 0; i < 10000; i++) p4m_port_test(0, &st);
+  after = count_fds();
+  CHECK(before == after, "fds invalid loop: %d -> %d", before, after);
+}
+
+static int unprivileged_port_start(void) {
+  int v = 1024;
+  FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "r");
+  if (f != NULL) {
+    if (fscanf(f, "%d", &v) != 1) v = 1024;
+    fclose(f);
+  }
+  return v;
+}
+
+static void test_denied(void) {
+  p4m_port_status st;
+  int start = unprivileged_port_start();
+  int before;
+  if (geteuid() == 0) {
+    printf("  running as root: skipping the EACCES check\n");
+    return;
+  }
+  if (start <= 80) {
+    printf("  ip_unprivileged_port_start=%d: skipping the EACCES check\n", start);
+    return;
+  }
+  before = count_fds();
+  p4m_port_test(80, &st);
+  CHECK(st.status == P4M_DENIED && st.err == EACCES, "port 80 as uid %d: %s",
+        (int) geteuid(), text(&st));
+  CHECK(count_fds() == before, "fds after denied");
+  printf("  port 80 as uid %d: %s\n", (int) geteuid(), text(&st));
+  p4m_port_test(start - 1, &st);
+  CHECK(st.status == P4M_DENIED, "port %d: %s", start - 1, text(&st));
+}
+
+#ifdef P4M_WRAP_SOCKET
+static void test_fake_socket(void) {
+  p4m_port_status st;
+  int port = find_free_port();
+  int before = count_fds();
+  int fd;
+
+  /* no IPv6 in the kernel: the family is skipped, IPv4 alone decides */
+  fd = holder("::1", port, 1, 0, 1);
+  fake_fail_family = AF_INET6; fake_errno = EAFNOSUPPORT;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "IPv6 unsupported, [::1] held: %s", text(&st));
+  printf("  fake: no IPv6, port held on [::1] only: %s\n", text(&st));
+  fake_fail_family = 0;
+  if (fd >= 0) close(fd);
+  fd = holder("127.0.0.1", port, -1, 0, 1);
+  fake_fail_family = AF_INET6;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_IN_USE, "IPv6 unsupported, 127.0.0.1 held: %s", text(&st));
+  fake_fail_family = 0;
+  if (fd >= 0) close(fd);
+
+  /* no IPv4 (odd, but handled the same way) */
+  fake_fail_family = AF_INET; fake_errno = EAFNOSUPPORT;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "IPv4 unsupported: %s", text(&st));
+
+  /* no family at all: nobody could start a server */
+  fake_fail_family = -1; fake_errno = EAFNOSUPPORT;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FAILED && st.err == EAFNOSUPPORT &&
+        strcmp(st.step, "socket IPv6") == 0, "no family: %s", text(&st));
+  printf("  fake: no family at all: %s\n", text(&st));
+
+  fake_fail_family = -1; fake_errno = EMFILE;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FAILED && st.err == EMFILE &&
+        strcmp(st.step, "socket IPv4") == 0, "EMFILE: %s", text(&st));
+  printf("  fake: EMFILE: %s\n", text(&st));
+
+  fake_fail_family = AF_INET6; fake_errno = EACCES;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_DENIED && strcmp(st.step, "socket IPv6") == 0,
+        "EACCES on socket: %s", text(&st));
+  fake_fail_family = AF_INET6; fake_errno = EPERM;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_DENIED, "EPERM on socket: %s", text(&st));
+  printf("  fake: EPERM on IPv6 socket: %s\n", text(&st));
+
+  fake_fail_family = 0;
+  CHECK(count_fds() == before, "fds after fake failures");
+
+  /* kernel without SOCK_CLOEXEC support: fallback to socket() + fcntl() */
+#ifdef SOCK_CLOEXEC
+  fake_no_cloexec = 1;
+  calls_plain = 0;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "no SOCK_CLOEXEC: %s", text(&st));
+  CHECK(calls_plain == 4, "fallback socket() calls: %d", calls_plain);
+  fd = holder("::1", port, 1, 0, 1);
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_IN_USE, "no SOCK_CLOEXEC, held: %s", text(&st));
+  if (fd >= 0) close(fd);
+  fake_no_cloexec = 0;
+  CHECK(count_fds() == before, "fds after SOCK_CLOEXEC fallback");
+  printf("  fake: no SOCK_CLOEXEC: fallback used (%d plain socket() calls)\n",
+         calls_plain);
+#endif
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "after fakes: %s", text(&st));
+}
+#endif
+
+int main(int argc, char **argv) {
+  int lo_down = argc > 1 && strcmp(argv[1], "--lo-down") == 0;
+  CHECK(p4m_net_init() == 0, "p4m_net_init");
+
+  if (lo_down) {
+    p4m_port_status st;
+    int before = count_fds();
+    int i;
+    printf("loopback unavailable:\n");
+    for (i = 0; i < 3; i++) {
+      int port = 30000 + 7 * i;
+      p4m_port_test(port, &st);
+      CHECK(st.status == P4M_FREE, "port %d with lo down: %s", port, text(&st));
+      printf("  port %d: %s\n", port, text(&st));
+    }
+    CHECK(count_fds() == before, "fds");
+  } else {
+    printf("text:\n");        test_text();
+    printf("invalid ports:\n"); test_invalid();
+    printf("held ports:\n");
+    test_held("127.0.0.1", -1, 0, 1);
+    test_held("0.0.0.0",   -1, 0, 1);
+    test_held("::1",        1, 0, 1);
+    test_held("::",         0, 0, 1);   /* dual stack */
+    test_held("::",         1, 0, 1);   /* IPv6 only */
+    test_held("127.0.0.1", -1, 1, 1);   /* holder with SO_REUSEADDR */
+    test_held("0.0.0.0",   -1, 1, 1);
+    test_held("::1",        1, 1, 1);
+    test_held("::",         0, 1, 1);
+    test_held("127.0.0.1", -1, 0, 0);   /* bound, not listening */
+    test_held("::1",        1, 0, 0);
+    test_reuse_not_listening();
+    printf("TIME_WAIT:\n");   test_time_wait();
+    printf("fd leaks and speed:\n"); test_fds_and_speed();
+    printf("permission:\n");  test_denied();
+#ifdef P4M_WRAP_SOCKET
+    printf("fake socket() failures:\n"); test_fake_socket();
+#endif
+  }
+
+  p4m_net_cleanup();
+  printf("%d passed, %d failed\n", n_pass, n_fail);
+  return n_fail == 0 ? 0 : 1;
+}
