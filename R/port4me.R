@@ -84,44 +84,22 @@
 port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
                     exclude = NULL, skip = NULL, list = NULL, test = NULL,
                     max_tries = 65535L, must_work = TRUE) {
-  env <- read_env()
-  any_free <- env_check_any(env)
-  debug <- env_debug(env)
-  max_tries <- arg_count(max_tries, "max_tries", 1)
-  must_work <- arg_flag(must_work, "must_work")
-
-  test <- if (is.null(test)) {
-    env_count(env, "PORT4ME_TEST", 1, 65535)
-  } else {
-    arg_count(test, "test", 1, 65535)
-  }
-  if (!is.na(test)) {
-    return(any_free || identical(.Call(R_port4me_test, test, debug), "free"))
-  }
-
-  skip <- if (is.null(skip)) env_count(env, "PORT4ME_SKIP", 0) else
-    arg_count(skip, "skip", 0)
-  if (is.na(skip)) skip <- 0L
-  list <- if (is.null(list)) env_count(env, "PORT4ME_LIST", 1) else
-    arg_count(list, "list", 1)
-
-  cfg <- list(
-    get_user(user, env),
-    get_tool(tool, env),
-    port_sources(prepend, "prepend", "PORT4ME_PREPEND", env),
-    port_sources(include, "include", "PORT4ME_INCLUDE", env),
-    exclude_sources(exclude, env),
-    unsafe_tokens(env),
-    as.double(skip)
-  )
-
-  if (!is.na(list)) return(.Call(R_port4me_list, cfg, as.double(list)))
-
-  port <- .Call(R_port4me_find, cfg, max_tries, any_free, debug)
-  if (port < 0L && must_work) {
-    stop(sprintf(paste0("No free port found after checking %d ports ",
-                        "(max_tries = %d)"), max_tries, max_tries),
-         call. = FALSE)
-  }
-  port
+  # Check the arguments that were given; C reads what was not from the
+  # environment (see ?port4me.settings) and checks that.
+  if (!is.null(tool)) arg_string(tool, "tool", empty_ok = TRUE)
+  if (!is.null(user)) arg_string(user, "user", empty_ok = FALSE)
+  if (!is.null(prepend)) arg_ports(prepend, "prepend")
+  if (!is.null(include)) arg_ports(include, "include")
+  if (!is.null(exclude)) arg_ports(exclude, "exclude")
+  if (!is.null(skip)) arg_count(skip, "skip", 0)
+  if (!is.null(list)) arg_count(list, "list", 1)
+  if (!is.null(test)) arg_count(test, "test", 1, 65535)
+  if (!identical(max_tries, 65535L)) arg_count(max_tries, "max_tries", 1)
+  if (!identical(must_work, TRUE)) arg_flag(must_work, "must_work")
+  .Call(R_port4me, tool, user, prepend, include, exclude, skip, list, test,
+        max_tries, must_work)
 }
+
+# `Rscript -e port4me::port4me` prints this function; its print method
+# (R/cli.R) runs the command line then.
+class(port4me) <- c("port4me_function", class(port4me))

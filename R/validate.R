@@ -7,9 +7,14 @@ describe <- function(x) {
   if (is.function(x)) return("a function")
   if (is.list(x)) return("a list")
   if (length(x) != 1L) {
-    return(sprintf("a %s vector of length %d", typeof(x), length(x)))
+    type <- typeof(x)
+    article <- if (grepl("^[aeiou]", type)) "an" else "a"
+    return(sprintf("%s %s vector of length %d", article, type, length(x)))
   }
-  if (is.character(x)) return(sprintf("\"%s\"", encodeString(x)))
+  if (is.character(x)) {
+    if (is.na(x)) return("NA")
+    return(sprintf("\"%s\"", encodeString(x)))
+  }
   format(x)
 }
 
@@ -23,22 +28,7 @@ arg_count <- function(x, name, min, max = .Machine$integer.max) {
                  name, format(min), format(max, scientific = FALSE),
                  describe(x)), call. = FALSE)
   }
-  as.integer(x)
-}
-
-# A single whole number in [min, max], from an environment variable;
-# NA when the variable is unset or empty.
-env_count <- function(env, name, min, max = .Machine$integer.max) {
-  value <- env[[name]]
-  if (is.na(value) || !nzchar(value)) return(NA_integer_)
-  value <- trimws(value)
-  n <- if (grepl("^[0-9]{1,10}$", value)) as.numeric(value) else NA_real_
-  if (is.na(n) || n < min || n > max) {
-    stop(sprintf("%s must be a whole number in %s..%s, not \"%s\"",
-                 name, format(min), format(max, scientific = FALSE),
-                 encodeString(env[[name]])), call. = FALSE)
-  }
-  as.integer(n)
+  invisible(x)
 }
 
 # A single string (NA not allowed); `empty_ok` says whether "" is allowed.
@@ -49,6 +39,15 @@ arg_string <- function(x, name, empty_ok) {
   }
   if (!empty_ok && !nzchar(x)) {
     stop(sprintf("'%s' must not be an empty string", name), call. = FALSE)
+  }
+  # In a UTF-8 session, R would translate the invalid bytes of an unmarked
+  # string to "<xx>" escapes before C sees them, and a wrong port would come
+  # out of a name that is not text; say so instead.
+  if (!validUTF8(x) && identical(Encoding(x), "unknown") &&
+      isTRUE(l10n_info()[["UTF-8"]])) {
+    stop(sprintf(paste0("'%s' is not valid UTF-8; port4me hashes Unicode ",
+                        "code points, so the name must be text"), name),
+         call. = FALSE)
   }
   x
 }

@@ -7,9 +7,7 @@
 
 static const R_CallMethodDef call_methods[] = {
   {"R_port4me_hash", (DL_FUNC) &R_port4me_hash, 1},
-  {"R_port4me_list", (DL_FUNC) &R_port4me_list, 2},
-  {"R_port4me_find", (DL_FUNC) &R_port4me_find, 4},
-  {"R_port4me_test", (DL_FUNC) &R_port4me_test, 2},
+  {"R_port4me", (DL_FUNC) &R_port4me, 10},
   {NULL, NULL, 0}
 };
 

@@ -5,8 +5,8 @@
 #include <Rinternals.h>
 
 SEXP R_port4me_hash(SEXP x);
-SEXP R_port4me_list(SEXP cfg, SEXP n);
-SEXP R_port4me_find(SEXP cfg, SEXP max_tries, SEXP any, SEXP debug);
-SEXP R_port4me_test(SEXP port, SEXP debug);
+SEXP R_port4me(SEXP tool, SEXP user, SEXP prepend, SEXP include,
+               SEXP exclude, SEXP skip, SEXP list, SEXP test,
+               SEXP max_tries, SEXP must_work);
 
 #endif

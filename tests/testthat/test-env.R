@@ -131,7 +131,7 @@ test_that("_PORT4ME_CHECK_AVAILABLE_PORTS_ must be 'any' or unset", {
 
 test_that("an empty candidate set is an immediate error", {
   local_port4me_env(PORT4ME_USER = "alice")
-  expect_error(port4me(include = 4321, exclude = 4321), "no candidate ports")
+  expect_error(port4me(include = 4321, exclude = 4321), "No candidate ports")
   expect_error(port4me(include = "1-100", exclude = "1-100", list = 1),
                "include.*exclude")
   withr::local_envvar(PORT4ME_EXCLUDE_SITE = "1-65535")
