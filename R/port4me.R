@@ -4,54 +4,89 @@
 #' user, and each tool of a user, has a personal pseudo-random sequence of
 #' ports; the first port of that sequence that is free is returned. As long
 #' as it is free, the same user therefore gets the same port every time, on
-#' every machine, from every port4me implementation (R, Python, Bash).
+#' every machine, from every port4me implementation (R, Python, Bash), and
+#' users who share a machine rarely ask for the same port.
 #'
+#' @details
+#' ## The sequence
 #' The sequence is seeded by a 32-bit hash of the user name, or of
 #' `"<user>,<tool>"` when a tool is given, and produced by a linear
-#' congruential generator (m = 65537, a = 75, c = 74). The hash is taken over
-#' the Unicode code points of the name, as in the Python implementation; the
+#' congruential generator (m = 65537, a = 75, c = 74) that visits each of
+#' the ports 0..65535 once before it repeats. The hash is taken over the
+#' Unicode code points of the name, as in the Python implementation; the
 #' CRAN package 0.7.1 hashed UTF-8 bytes instead, so for non-ASCII user or
 #' tool names the two give different ports. Strings that are not valid text
 #' (bytes that are not UTF-8, or strings marked as `"bytes"`) are an error.
 #'
-#' The stream of ports is: first the `prepend` ports, in order (not filtered);
-#' then the generator's values that are in `include` and not in `exclude`.
-#' `skip` drops ports from the start of that stream. A port is free when a
-#' TCP server could listen on it now, on the wildcard and the loopback
-#' address of IPv4 and of IPv6 (where the system supports IPv6).
+#' ## The stream of ports
+#' The ports that `port4me()` considers, in order, are:
+#' 1. the `prepend` ports, in the order given (they are not filtered by
+#'    `include` or `exclude`);
+#' 2. the values of the user's sequence that are in `include` (by default
+#'    1024..65535) and not in `exclude`.
 #'
-#' Every argument left `NULL` falls back to an environment variable; see
-#' [port4me.settings] for all of them and for the site-wide and
-#' browser-unsafe exclusions that apply whatever is passed here.
+#' `skip` drops that many ports from the start of this stream. With `list`,
+#' the next `list` ports of the stream are returned, whether they are free
+#' or not. Otherwise the ports of the stream are checked one by one, and the
+#' first free one is returned; after `max_tries` ports, `port4me()` gives up.
+#'
+#' ## "Free"
+#' A port is free when a TCP server of this user could listen on it now: it
+#' can be bound on the wildcard and the loopback address of IPv4 and of IPv6
+#' (where the system supports IPv6). A port in use by another process, on any
+#' of these addresses, or a privileged port (below 1024) that the user may not
+#' open, is not free. Nothing is held on to: another process can still take
+#' the port between `port4me()` and the moment the server starts listening,
+#' so start the server right away.
+#'
+#' ## Settings
+#' Every argument left `NULL` falls back to an environment variable, so that
+#' users and system administrators can configure port4me without changing
+#' code. Site-wide exclusions (`PORT4ME_EXCLUDE_SITE`) and the ports that
+#' web browsers refuse to open (`PORT4ME_EXCLUDE_UNSAFE`) apply whatever is
+#' passed here. See [port4me.settings] for every variable and its default.
 #'
 #' @param tool `NULL` or a single string naming the tool (e.g. `"rstudio"`,
-#'   `"jupyter"`, `"shiny"`), so that each tool gets its own port. `""`
-#'   means no tool. Default: `PORT4ME_TOOL`.
-#' @param user `NULL` or a single non-empty string. Default: `PORT4ME_USER`,
-#'   else `USER`, else the account name of the process.
+#'   `"jupyter"`, `"shiny"`), so that each tool of a user gets its own
+#'   sequence of ports. `""` means no tool. Default: `PORT4ME_TOOL`, else no
+#'   tool.
+#' @param user `NULL` or a single non-empty string: whose sequence to use.
+#'   Default: `PORT4ME_USER`, else `USER`, else the account name of the
+#'   process.
 #' @param prepend Ports to try before the user's sequence, in this order: an
-#'   integer vector or a specification string such as `"4321,8000-8009"`.
-#'   Default: `PORT4ME_PREPEND`; `PORT4ME_PREPEND_SITE` is appended.
+#'   integer vector or a specification string such as `"4321,8000-8009"`
+#'   (see below). They are not filtered by `include` or `exclude`.
+#'   Default: `PORT4ME_PREPEND`; `PORT4ME_PREPEND_SITE` is always appended.
 #' @param include Ports the sequence may use: an integer vector or a
-#'   specification string. Default: `PORT4ME_INCLUDE`, united with
-#'   `PORT4ME_INCLUDE_SITE`; when both are empty, all of 1024..65535.
-#' @param exclude Ports the sequence must not use. Default: `PORT4ME_EXCLUDE`.
+#'   specification string. Default: `PORT4ME_INCLUDE`. `PORT4ME_INCLUDE_SITE`
+#'   is always added; when both are empty, all of 1024..65535.
+#' @param exclude Ports the sequence must not use: an integer vector or a
+#'   specification string. Default: `PORT4ME_EXCLUDE`. The ports in
 #'   `PORT4ME_EXCLUDE_SITE` and the browser-unsafe ports
-#'   (`PORT4ME_EXCLUDE_UNSAFE`) are excluded as well.
-#' @param skip A single whole number >= 0: how many ports of the stream to
-#'   drop first. Default: `PORT4ME_SKIP`, else 0.
-#' @param list A single whole number >= 1: return that many ports of the
-#'   stream, without checking whether they are free. Default: `PORT4ME_LIST`.
-#' @param test A single port (1..65535): only say whether that port is free.
-#'   Default: `PORT4ME_TEST`.
-#' @param max_tries A single whole number >= 1: how many ports to check
-#'   before giving up.
+#'   (`PORT4ME_EXCLUDE_UNSAFE`) are always excluded as well.
+#' @param skip A single whole number >= 0: how many ports to drop from the
+#'   start of the stream (e.g. `skip = 1` for a second server of the same
+#'   tool). Default: `PORT4ME_SKIP`, else 0.
+#' @param list A single whole number >= 1: return the next `list` ports of
+#'   the stream, without checking whether they are free. Default:
+#'   `PORT4ME_LIST`, else a single free port is returned.
+#' @param test A single port (1..65535): only say whether that port is free
+#'   now; all other arguments are ignored. Default: `PORT4ME_TEST`.
+#' @param max_tries A single whole number >= 1: how many ports of the stream
+#'   to check before giving up.
 #' @param must_work `TRUE` or `FALSE`: when no free port is found within
 #'   `max_tries`, signal an error (`TRUE`) or return `-1L` (`FALSE`).
 #'
-#' @return An integer port; with `list`, an integer vector of `list` ports;
-#'   with `test`, `TRUE` or `FALSE`. `-1L` when no port was found and
+#' @return
+#' * By default, a single integer: the first free port of the stream. If no
+#'   free port is found within `max_tries` ports, an error, or `-1L` when
 #'   `must_work = FALSE`.
+#' * With `list`, an integer vector of length `list`: the ports of the
+#'   stream, in order, free or not.
+#' * With `test`, `TRUE` if that port is free now, else `FALSE`.
+#'
+#' An invalid argument or environment variable is an error whose message
+#' names it.
 #'
 #' @section Port specifications:
 #' A specification string holds comma- and/or space-separated tokens: a port
@@ -59,27 +94,53 @@
 #' `{firefox}` for the ports those browsers refuse to open. A lone `0` means
 #' nothing, so that a variable can be set to "no ports". Anything else is an
 #' error naming the argument or variable. An integer (or whole double) vector
-#' must hold ports in 1..65535.
+#' must hold ports in 1..65535. For example, `"2000-2999, 4321"`,
+#' `c(4321L, 8080L)` and `8000:8009` are all valid.
 #'
 #' @section Command line:
-#' `Rscript -e port4me::port4me [options] [tool]` prints the port. Run
-#' `Rscript -e port4me::port4me --help` for the options.
+#' `Rscript -e port4me::port4me [options] [tool]` prints the port, so that
+#' shell scripts can use it, e.g.
+#' `jupyter lab --port "$(Rscript -e port4me::port4me jupyter)"`.
+#' See [port4me_cli] for the options, or run
+#' `Rscript -e port4me::port4me --help`. The vignette,
+#' `vignette("port4me", package = "port4me")`, has more examples, including
+#' job scripts.
 #'
 #' @examples
-#' ## The same user and tool always get the same sequence of ports
+#' ## The same user always gets the same sequence of ports (on every
+#' ## machine); 'list' returns ports of the sequence without checking them
 #' port4me(user = "alice", list = 5)
+#'
+#' ## Each tool of a user has a sequence of its own
 #' port4me("rstudio", user = "alice", list = 3)
+#' port4me("jupyter", user = "alice", list = 3)
 #'
-#' ## Only some ports, some of them first
-#' port4me(user = "alice", prepend = 4321, include = "2000-2999", list = 3)
+#' ## Only some ports, and some of them first
+#' port4me(user = "alice", include = "2000-2999", list = 3)
+#' port4me(user = "alice", prepend = c(4321, 8080), list = 4)
 #'
-#' ## Is a given port free right now?
-#' port4me(test = 4321)
+#' ## Never some ports, or skip the first ones
+#' port4me(user = "alice", exclude = "30845,19654", list = 3)
+#' port4me(user = "alice", skip = 2, list = 3)
 #'
-#' ## The first free port of the current user's "shiny" sequence
+#' ## The first free port of the current user's "shiny" sequence; which port
+#' ## that is depends on what else listens on this machine right now
 #' port <- port4me("shiny")
 #' port
-#' @seealso [port4me.settings]
+#'
+#' ## Is that port free? (TRUE, unless another process just took it)
+#' port4me(test = port)
+#'
+#' ## Typical use: start a server on your port for that tool
+#' if (interactive() && requireNamespace("shiny", quietly = TRUE)) {
+#'   app <- shiny::shinyApp(
+#'     ui = shiny::fluidPage("Hello from port4me"),
+#'     server = function(input, output) NULL
+#'   )
+#'   shiny::runApp(app, port = port4me("shiny"))
+#' }
+#' @seealso [port4me.settings] for the environment variables;
+#'   `vignette("port4me", package = "port4me")` for a tour.
 #' @export
 port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
                     exclude = NULL, skip = NULL, list = NULL, test = NULL,
