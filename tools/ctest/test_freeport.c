@@ -95,9 +95,11 @@ static int find_free_port(void) {
   static unsigned next = 0;
   p4m_port_status st;
   int i;
-  if (next == 0) next = 20000u + (unsigned) getpid() % 20000u;
+  /* 20000..32767: below Linux's ephemeral range, so that outgoing
+     connections of other processes do not take the port meanwhile */
+  if (next == 0) next = (unsigned) getpid() % 12768u;
   for (i = 0; i < 1000; i++) {
-    int port = (int) (next++ % 40000u) + 20000;
+    int port = (int) (next++ % 12768u) + 20000;
     if (p4m_port_test(port, &st) == P4M_FREE) return port;
   }
   return -1;
@@ -138,11 +140,14 @@ static int holder(const char *addr, int port, int v6only, int reuse,
 
 static void test_held(const char *addr, int v6only, int reuse, int do_listen) {
   p4m_port_status st;
-  int port = find_free_port();
-  int fd;
+  int port = -1, fd = -1, attempt;
+  /* another process may take a free port before we hold it: try again */
+  for (attempt = 0; attempt < 5 && fd < 0; attempt++) {
+    port = find_free_port();
+    if (port > 0) fd = holder(addr, port, v6only, reuse, do_listen);
+  }
   CHECK(port > 0, "no free port found");
   if (port <= 0) return;
-  fd = holder(addr, port, v6only, reuse, do_listen);
   CHECK(fd >= 0, "could not hold %s port %d", addr, port);
   if (fd < 0) return;
   p4m_port_test(port, &st);

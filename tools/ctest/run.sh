@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Build and run the standalone C tests of src/freeport.c in a private,
+# world-readable copy (the non-root run executes the binary as nobody).
+# As root: `make check` (all runs); otherwise the runs that need no root.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/port4me-ctest.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+mkdir -p "$tmp/tools/ctest" "$tmp/src"
+cp "$here/Makefile" "$here/test_freeport.c" "$tmp/tools/ctest/"
+cp "$top/src/freeport.c" "$top/src/freeport.h" "$tmp/src/"
+cd "$tmp/tools/ctest"
+if [ "$(id -u)" = 0 ]; then
+  make -s check
+else
+  make -s all && ./test_freeport && ./test_freeport_wrap && ./test_freeport_asan
+fi
