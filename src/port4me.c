@@ -277,12 +277,30 @@ static void setup_stream(SEXP user, SEXP tool, SEXP prepend, SEXP include,
   p4m_stream_skip(&su->st, (uint64_t) skip);
 }
 
-/* A whole number from an argument (checked in R) or a variable; -1 when
- * neither is set. */
-static double count_of(SEXP arg, const char *var, double min, double max)
+/* A whole number in min..max from an argument (already checked in R;
+ * checked again here, so that no value can reach the casts below) or from
+ * a variable; -1 when neither is set. */
+static double count_of(SEXP arg, const char *name, const char *var,
+                       double min, double max)
 {
-  if (arg == R_NilValue) return p4m_env_count(var, min, max);
-  return Rf_asReal(arg);
+  double v;
+  if (arg == R_NilValue) {
+    if (var == NULL) ERROR("'%s' must be a single whole number", name);
+    return p4m_env_count(var, min, max);
+  }
+  v = (TYPEOF(arg) == INTSXP || TYPEOF(arg) == REALSXP) && XLENGTH(arg) == 1
+    ? Rf_asReal(arg) : NA_REAL;
+  if (ISNAN(v) || v < min || v > max || v != (double) (long long) v)
+    ERROR("'%s' must be a single whole number in %.0f..%.0f", name, min, max);
+  return v;
+}
+
+/* A single string argument, or NULL. */
+static void check_string(SEXP x, const char *name)
+{
+  if (x != R_NilValue && (TYPEOF(x) != STRSXP || XLENGTH(x) != 1 ||
+                          STRING_ELT(x, 0) == NA_STRING))
+    ERROR("'%s' must be NULL or a single string", name);
 }
 
 /* ---- entry point ---------------------------------------------------------- */
@@ -293,16 +311,17 @@ SEXP R_port4me(SEXP tool, SEXP user, SEXP prepend, SEXP include,
 {
   int any = p4m_env_check_any();
   int debug = p4m_env_debug();
-  double test = count_of(test_, "PORT4ME_TEST", 1, 65535);
-  double skip, list, max_tries = Rf_asReal(max_tries_);
+  double test = count_of(test_, "test", "PORT4ME_TEST", 1, 65535);
+  double skip, list;
+  double max_tries = count_of(max_tries_, "max_tries", NULL, 1, COUNT_MAX);
   int must_work = Rf_asLogical(must_work_);
   stream_setup su;
   p4m_port_status ps;
   char text[256];
   double tries;
 
-  if (!(max_tries >= 1 && max_tries <= COUNT_MAX))
-    ERROR("'max_tries' must be a single whole number in 1..2147483647");
+  check_string(tool, "tool");
+  check_string(user, "user");
 
   if (test >= 0) {
     if (any) return Rf_ScalarLogical(TRUE);
@@ -313,9 +332,9 @@ SEXP R_port4me(SEXP tool, SEXP user, SEXP prepend, SEXP include,
     return Rf_ScalarLogical(ps.status == P4M_FREE);
   }
 
-  skip = count_of(skip_, "PORT4ME_SKIP", 0, COUNT_MAX);
+  skip = count_of(skip_, "skip", "PORT4ME_SKIP", 0, COUNT_MAX);
   if (skip < 0) skip = 0;
-  list = count_of(list_, "PORT4ME_LIST", 1, COUNT_MAX);
+  list = count_of(list_, "list", "PORT4ME_LIST", 1, COUNT_MAX);
 
   if (list >= 1) {
     R_xlen_t i, n = (R_xlen_t) list;
