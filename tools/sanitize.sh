@@ -14,6 +14,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/install-copy.sh"
 pkg=$(cd "${1:-$here/..}" && pwd)
 cc=${SAN_CC:-gcc}
 out=${SAN_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/port4me-san.XXXXXX")}
@@ -42,15 +43,8 @@ CFLAGS = -g -O1 -Wall
 LDFLAGS = $flags $ldextra
 EOF
 
-# build from a copy, so that no object file lands in the package directory
-(cd "$pkg" && tar --exclude=.git -cf - .) | (cd "$build" && tar xf -)
-rm -f "$build"/src/*.o "$build"/src/*.so
 echo "== building with $cc $flags"
-if ! R_MAKEVARS_USER="$out/Makevars" R CMD INSTALL --no-test-load \
-     --library="$lib" "$build" >"$out/install.log" 2>&1; then
-  cat "$out/install.log" >&2
-  exit 1
-fi
+install_copy "$pkg" "$build" "$lib" "$out/Makevars" "$out/install.log" || exit 1
 grep -E -- "-fsanitize" "$out/install.log" | head -n 3
 
 echo "== running the tests (log: $out/test.log)"

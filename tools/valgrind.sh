@@ -14,6 +14,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/install-copy.sh"
 pkg=$(cd "${1:-$here/..}" && pwd)
 out=${VG_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/port4me-vg.XXXXXX")}
 lib="$out/lib"
@@ -24,16 +25,8 @@ command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind not found" >&2; 
 cat >"$out/Makevars" <<'EOF'
 CFLAGS = -g -O0 -Wall
 EOF
-(cd "$pkg" && tar --exclude=.git -cf - .) | (cd "$build" && tar xf -)
-rm -f "$build"/src/*.o "$build"/src/*.so
 echo "== building with -g -O0"
-if ! R_MAKEVARS_USER="$out/Makevars" R CMD INSTALL --no-test-load \
-     --library="$lib" "$build" >"$out/install.log" 2>&1; then
-  cat "$out/install.log" >&2
-  exit 1
-fi
-
-filter=${VG_FILTER:-}
+install_copy "$pkg" "$build" "$lib" "$out/Makevars" "$out/install.log" || exit 1
 echo "== running the tests under valgrind (log: $out/test.log)"
 start=$(date +%s)
 R_LIBS="$lib${R_LIBS:+:$R_LIBS}" NOT_CRAN=true \

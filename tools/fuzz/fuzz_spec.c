@@ -18,14 +18,7 @@
 #include <string.h>
 #include "spec.h"
 
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__,      \
-              __LINE__, #cond);                                         \
-      abort();                                                          \
-    }                                                                   \
-  } while (0)
+#include "check.h"
 
 static const char chrome_default[] =
   "1,7,9,11,13,15,17,19,20,21,22,23,25,37,42,43,53,69,77,79,87,95,101,102,"

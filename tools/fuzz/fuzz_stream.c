@@ -28,14 +28,7 @@
 #include "portset.h"
 #include "stream.h"
 
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__,      \
-              __LINE__, #cond);                                         \
-      abort();                                                          \
-    }                                                                   \
-  } while (0)
+#include "check.h"
 
 typedef struct {
   const uint8_t *p;
