@@ -7,7 +7,8 @@
 # Needs the R packages bench, httpuv and parallelly (on Debian:
 # apt-get install -y r-cran-bench r-cran-httpuv r-cran-parallelly).  Times
 # the command line with hyperfine when it is installed (apt-get install -y
-# hyperfine), and always with system2().
+# hyperfine), and always with system2(); counts the instructions of the
+# command line with valgrind (callgrind) when it is installed.
 #
 # Targets:
 # * one port4me() call at least 20 times faster than the faster of
@@ -119,6 +120,30 @@ inside <- t(vapply(seq_len(reps), function(i) {
   as.numeric(strsplit(out, " ")[[1]])
 }, numeric(2)))
 inside_median <- apply(inside, 2, stats::median)
+
+# Instructions executed, counted by valgrind's callgrind over the whole
+# process tree (Rscript starts R): unlike time, the same on every run, so
+# this is the measure the 5% target is judged by when valgrind is there.
+count_instructions <- function(args) {
+  dir <- tempfile("callgrind")
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE))
+  err <- file.path(dir, "stderr")
+  status <- system2("valgrind", c(
+    "--tool=callgrind", "--trace-children=yes",
+    paste0("--callgrind-out-file=", file.path(dir, "out.%p")), rscript, args
+  ), stdout = FALSE, stderr = err)
+  if (!identical(status, 0L)) stop("valgrind ", paste(args, collapse = " "), " failed")
+  n <- sub(".*Collected : ([0-9]+).*", "\\1",
+           grep("Collected :", readLines(err), value = TRUE))
+  sum(as.numeric(n))
+}
+instructions <- NULL
+if (nzchar(Sys.which("valgrind"))) {
+  instructions <- vapply(commands[1:2], count_instructions, numeric(1))
+  cli_overhead <- c(cli_overhead,
+                    instructions = instructions[[2]] / instructions[[1]] - 1)
+}
 
 hyper <- NULL
 if (nzchar(Sys.which("hyperfine"))) {
@@ -236,6 +261,21 @@ if (!is.null(hyper)) {
   cli_overhead <- c(cli_overhead,
                     hyperfine = hyper$median[2] / hyper$median[1] - 1)
 }
+if (!is.null(instructions)) {
+  report <- c(report,
+    "Instructions executed by the whole process tree, counted by valgrind's",
+    "callgrind (repeatable, unlike time on a shared machine):",
+    "",
+    md_table(data.frame(
+      command = paste0("`", names(instructions), "`"),
+      instructions = format(instructions, big.mark = ","),
+      "vs `Rscript -e 0`" =
+        sprintf("%+.2f%%", 100 * (instructions / instructions[[1]] - 1)),
+      check.names = FALSE
+    )),
+    ""
+  )
+}
 report <- c(report,
   sprintf(paste("Inside a fresh R process (median of %d), loading the",
                 "port4me namespace takes %.1f ms and the first `port4me()`",
@@ -245,14 +285,22 @@ report <- c(report,
           100 * sum(inside_median) / wall_median[[1]]),
   "",
   sprintf(paste("End to end, `Rscript -e port4me::port4me` compared with",
-                "`Rscript -e 0`: %s. These differences are of the size of",
-                "the run-to-run noise of R's start-up on a busy machine;",
-                "the time port4me adds, measured inside R, is %.1f%%",
-                "(target: within 5%%): %s."),
+                "`Rscript -e 0`: %s. Timings vary from run to run by more",
+                "than the difference; %s (target: within 5%%): %s."),
           paste(sprintf("%s %+.1f%%", names(cli_overhead),
                         100 * cli_overhead), collapse = ", "),
-          100 * sum(inside_median) / wall_median[[1]],
-          ok(sum(inside_median) / wall_median[[1]] <= 0.05))
+          if (is.null(instructions)) {
+            sprintf("the time port4me adds, measured inside R, is %.1f%%",
+                    100 * sum(inside_median) / wall_median[[1]])
+          } else {
+            sprintf("the instructions port4me adds are %+.2f%%",
+                    100 * cli_overhead[["instructions"]])
+          },
+          ok(if (is.null(instructions)) {
+            sum(inside_median) / wall_median[[1]] <= 0.05
+          } else {
+            cli_overhead[["instructions"]] <= 0.05
+          }))
 )
 
 writeLines(report, outfile)
