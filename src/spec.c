@@ -91,7 +91,7 @@ static int parse_token(const char *t, size_t len, size_t pos,
   }
   if (i == len) {
     if (lo == 0) return 0;  /* "0" stands for nothing */
-    if (lo > P4M_PORT_LIMIT)
+    if (lo > P4M_PORT_MAX)
       return fail(err, t, len, pos, "port above 65535");
     return fn(ctx, lo, lo);
   }
@@ -105,7 +105,7 @@ static int parse_token(const char *t, size_t len, size_t pos,
     return fail(err, t, len, pos, "not a port number or range");
   if (lo == 0 || hi == 0)
     return fail(err, t, len, pos, "a range must lie within 1-65535");
-  if (lo > P4M_PORT_LIMIT || hi > P4M_PORT_LIMIT)
+  if (lo > P4M_PORT_MAX || hi > P4M_PORT_MAX)
     return fail(err, t, len, pos, "port above 65535");
   if (lo > hi)
     return fail(err, t, len, pos, "an empty range (start above end)");

@@ -7,8 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define P4M_PORT_LIMIT 65535u
+#include "portset.h"  /* P4M_PORT_MAX */
 
 /* Receives each port range lo..hi (1 <= lo <= hi <= 65535) in the order
  * given; a non-zero return stops the parse (p4m_spec_parse returns it). */
