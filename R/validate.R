@@ -1,5 +1,6 @@
-# Argument and environment-variable checks. Each error names the argument
-# or variable and says what was wrong; nothing is coerced from another type.
+# Argument checks (environment variables are checked in C, src/settings.c).
+# Each error names the argument and says what was wrong; nothing is coerced
+# from another type.
 
 describe <- function(x) {
   if (is.null(x)) return("NULL")
