@@ -132,7 +132,8 @@ test_that("an include set of a single port works and is fast", {
                    c(65535L, 65535L))
   # a browser-unsafe port alone is no candidate, unless the list is off
   expect_error(port4me(user = "alice", include = 1, list = 2),
-               "No candidate ports", fixed = TRUE)
+               "'include': no candidate ports", fixed = TRUE,
+               class = "port4me_invalid")
   local_port4me_env(PORT4ME_EXCLUDE_UNSAFE = "0")
   expect_identical(port4me(user = "alice", include = 1, list = 2),
                    c(1L, 1L))
@@ -166,9 +167,19 @@ test_that("a single held port: no free port, quickly, with a clear answer", {
   )[["elapsed"]]
   expect_identical(res, -1L)
   expect_lt(t, 15)
+  # the one port is checked once, not max_tries times
   expect_error(port4me(user = user, include = port, max_tries = 1000),
-               "No free port found after checking 1000 ports (max_tries = 1000)",
-               fixed = TRUE)
+               paste0("No free port found: every port of the stream was ",
+                      "checked (1 distinct port) and none is free"),
+               fixed = TRUE, class = "port4me_no_port")
+  # a prepended port that is also a candidate is checked once too
+  why <- capture_stderr(with_env(c(PORT4ME_DEBUG = "true"), {
+    res <- port4me(user = user, prepend = port, include = port,
+                   must_work = FALSE)
+  }))
+  expect_identical(res, -1L)
+  expect_identical(lengths(regmatches(why, gregexpr(
+    sprintf("port %d skipped: in use", port), why, fixed = TRUE))), 1L)
   # a prepended port is checked like any other
   expect_identical(
     port4me(user = user, prepend = port, include = port, must_work = FALSE),

@@ -28,7 +28,7 @@ fi
 
 targets=(spec stream)
 declare -A sources=(
-  [spec]="$src/spec.c"
+  [spec]="$src/spec.c $src/unsafe.c"
   [stream]="$src/stream.c $src/portset.c $src/lcg.c $src/hash.c"
 )
 cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror
