@@ -168,26 +168,29 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
   # back to their variables only when they are not given.
   env <- Sys.getenv(the$vars, unset = NA_character_, names = FALSE)
   n <- the$n_c_vars
-  for (i in names_at) {
-    if (!is.na(env[[i]]) && nzchar(env[[i]])) {
-      y <- to_utf8(env[[i]])
-      if (!is.na(y)) env[[i]] <- y
+  # names in variables: C reads UTF-8 (and so, in the C locale, bytes as
+  # UTF-8); in other sessions they are decoded from the native encoding
+  if (!isTRUE(l10n_info()[["UTF-8"]]) && !c_locale()) {
+    for (i in names_at) {
+      if (!is.na(env[[i]]) && !is.na(y <- to_utf8(env[[i]]))) env[[i]] <- y
     }
   }
-  account <- if (is.na(env[[1L]]) || !nzchar(env[[1L]]))
-    if (is.na(env[[2L]]) || !nzchar(env[[2L]])) account_name(env[[n + 1L]])
+  # the account name is looked up only when it can matter
+  account <- if (is.null(user) && (is.na(env[[1L]]) || !nzchar(env[[1L]])) &&
+                 (is.na(env[[2L]]) || !nzchar(env[[2L]])))
+    account_name(env[[n + 1L]])
   .Call(R_port4me,
-        arg_string(tool, "tool", empty_ok = TRUE),
-        arg_string(user, "user", empty_ok = FALSE),
-        arg_ports(prepend, "prepend"),
-        arg_ports(include, "include"),
-        arg_ports(exclude, "exclude"),
-        arg_count(skip, "skip", 0),
-        arg_count(list, "list", 1),
-        arg_count(test, "test", 1, 65535),
+        if (!is.null(tool)) arg_string(tool, "tool", empty_ok = TRUE),
+        if (!is.null(user)) arg_string(user, "user", empty_ok = FALSE),
+        if (!is.null(prepend)) arg_ports(prepend, "prepend"),
+        if (!is.null(include)) arg_ports(include, "include"),
+        if (!is.null(exclude)) arg_ports(exclude, "exclude"),
+        if (!is.null(skip)) arg_count(skip, "skip", 0),
+        if (!is.null(list)) arg_count(list, "list", 1),
+        if (!is.null(test)) arg_count(test, "test", 1, 65535),
         if (!missing(max_tries)) arg_count(max_tries, "max_tries", 1),
         if (!missing(must_work)) arg_flag(must_work, "must_work"),
-        arg_count(reserve, "reserve", 0),
+        if (!is.null(reserve)) arg_count(reserve, "reserve", 0),
         env[seq_len(n)], account)
 }
 

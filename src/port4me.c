@@ -200,15 +200,17 @@ static SEXP list_mode(const p4m_config *cfg)
 static SEXP search_mode(const p4m_config *cfg)
 {
   p4m_stream st;
-  p4m_set checked, all;
+  p4m_set checked;
   uint32_t n_all, n_checked = 0;
   size_t i;
   char msg[200];
 
   open_stream(cfg, cfg->any ? 1 : cfg->max_tries, &st);
-  all = cfg->cand;
-  for (i = st.i_prepend; i < st.n_prepend; i++) p4m_set_add(&all, st.prepend[i]);
-  n_all = p4m_set_count(&all);
+  /* the distinct ports of the stream: every candidate, and the prepended
+   * ports left after skip (distinct already) that are not candidates */
+  n_all = st.n_cand;
+  for (i = st.i_prepend; i < st.n_prepend; i++)
+    if (!p4m_set_has(&cfg->cand, st.prepend[i])) n_all++;
   p4m_set_clear(&checked);
 
   while ((double) n_checked < cfg->max_tries && n_checked < n_all) {
