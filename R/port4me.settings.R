@@ -78,19 +78,11 @@
 #'     Empty means no ports. Default (when unset): see below.}
 #' }
 #'
-#' `{chrome}` defaults to the ports that Chrome refuses to connect to: 1, 7,
-#' 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87,
-#' 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
-#' 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
-#' 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720,
-#' 1723, 2049, 3659, 4045, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
-#' 6669, 6697, 10080.
+#' `{chrome}` defaults to the ports that Chrome refuses to connect to:
+#' `r unsafe_ports("chrome")`.
 #'
-#' `{firefox}` defaults to the ports that Firefox refuses to connect to: 1,
-#' 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 77, 79, 87,
-#' 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 139,
-#' 143, 179, 389, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 556, 563,
-#' 587, 601, 636, 993, 995, 2049, 4045, 6000.
+#' `{firefox}` defaults to the ports that Firefox refuses to connect to:
+#' `r unsafe_ports("firefox")`.
 #'
 #' A browser cannot open a web app (Shiny, RStudio Server, Jupyter, ...)
 #' on such a port, which is why they are excluded by default.
@@ -260,3 +252,11 @@
 #'   PORT4ME_MUST_WORK PORT4ME_RESERVE PORT4ME_DEBUG
 #'   _PORT4ME_CHECK_AVAILABLE_PORTS_
 NULL
+
+# The default browser-unsafe lists, as written once in src/unsafe.c, for
+# the documentation above ("1, 7, 9, ...").
+unsafe_ports <- function(browser = c("chrome", "firefox")) {
+  lists <- .Call(R_port4me_unsafe)
+  text <- lists[[match(match.arg(browser), c("chrome", "firefox"))]]
+  gsub(",", ", ", text, fixed = TRUE)
+}

@@ -16,6 +16,7 @@
 #include "freeport.h"
 #include "settings.h"
 #include "report.h"
+#include "unsafe.h"
 #include "conditions.h"
 #include "port4me.h"
 
@@ -263,6 +264,16 @@ SEXP R_port4me_vars(void)
   int i;
   for (i = 0; i < P4M_NVARS; i++)
     SET_STRING_ELT(out, i, Rf_mkChar(p4m_var_names[i]));
+  UNPROTECT(1);
+  return out;
+}
+
+/* The default expansions of {chrome} and {firefox} (for the docs). */
+SEXP R_port4me_unsafe(void)
+{
+  SEXP out = PROTECT(Rf_allocVector(STRSXP, 2));
+  SET_STRING_ELT(out, 0, Rf_mkChar(p4m_unsafe_chrome));
+  SET_STRING_ELT(out, 1, Rf_mkChar(p4m_unsafe_firefox));
   UNPROTECT(1);
   return out;
 }
