@@ -7,11 +7,6 @@
 
 free_user <- function(what) paste0("p4m-free-", what, "-", Sys.getpid())
 
-skip_if_no_listener <- function() {
-  skip_on_os("windows")
-  skip_if_not_installed("httpuv")
-}
-
 for (host in c("0.0.0.0", "127.0.0.1", "::1", "::")) {
   test_that(sprintf("a port held on %s is busy; the search moves on", host), {
     skip_if_no_listener()
