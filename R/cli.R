@@ -178,14 +178,16 @@ cli_parse <- function(args) {
     if (!startsWith(arg, "--")) {
       cli_stop("unknown option '%s'; see --help", arg)
     }
-    eq <- regexpr("=", arg, fixed = TRUE)
-    name <- if (eq > 0L) substr(arg, 3L, eq - 1L) else substring(arg, 3L)
+    # (bytes: a value need not be valid text in this session's encoding;
+    # port4me() says so, naming the option)
+    eq <- grepl("=", arg, fixed = TRUE, useBytes = TRUE)
+    name <- sub("^--([^=]*).*$", "\\1", arg, useBytes = TRUE)
     if (name %in% cli_flag_options) {
-      if (eq > 0L) cli_stop("option --%s takes no value, not '%s'", name, arg)
+      if (eq) cli_stop("option --%s takes no value, not '%s'", name, arg)
       opts[[name]] <- TRUE
     } else if (name %in% names(cli_options)) {
-      if (eq > 0L) {
-        value <- substring(arg, eq + 1L)
+      if (eq) {
+        value <- sub("^--[^=]*=", "", arg, useBytes = TRUE)
       } else {
         if (i == length(args) || startsWith(args[[i + 1L]], "--")) {
           cli_stop("option --%s needs a value (--%s=<value>)", name, name)
