@@ -859,19 +859,88 @@ static int rm_rf(const char *path)
 }
 #endif /* !_WIN32 */
 
-int main(void)
+#ifdef _WIN32
+/* ------------------------------------------------------------------ */
+/* Windows: races between processes (this program, started again)      */
+
+/* Child: test_claims --race-child DIR PORT GOFILE.  Waits until GOFILE
+   exists (the barrier), takes PORT; exit status 0 taken, 1 held, 2 error. */
+static int race_child(const char *dir, int port, const char *go)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  double until;
+  int rc, waited = 0;
+  if (p4m_claims_open(&c, dir, 0, &e) != 0 || !c.usable) return 2;
+  while (GetFileAttributesA(go) == INVALID_FILE_ATTRIBUTES) {
+    if (++waited > 60000) return 3;
+    Sleep(1);
+  }
+  rc = p4m_claims_take(&c, port, 5000, 30, &until, &e);
+  if (rc < 0) fprintf(stderr, "child: %s\n", etext(&e));
+  return rc < 0 ? 2 : rc;
+}
+
+static void test_races_windows(void)
+{
+  enum { N = 8, ROUNDS = 6 };
+  p4m_claims c;
+  char self[MAX_PATH], qself[MAX_PATH + 2], qdir[PBUF + 2], qgo[PBUF + 2];
+  char go[PBUF], portstr[16], p[PBUF];
+  int round, i;
+  if (open_new(&c, "race") != 0) { n_fail++; return; }
+  if (GetModuleFileNameA(NULL, self, sizeof self) == 0) { n_fail++; return; }
+  snprintf(qself, sizeof qself, "\"%s\"", self);
+  snprintf(qdir, sizeof qdir, "\"%s\"", c.dir);
+  for (round = 0; round < ROUNDS; round++) {
+    intptr_t h[N];
+    int counts[5] = { 0, 0, 0, 0, 0 };
+    snprintf(go, sizeof go, "%s\\go%d", base, round);
+    snprintf(qgo, sizeof qgo, "\"%s\"", go);
+    snprintf(portstr, sizeof portstr, "%d", 10000 + round);
+    snprintf(p, sizeof p, "%s\\%d", c.dir, 10000 + round);
+    if (round % 2 == 1) write_file(p, round % 4 == 1 ? "garbage" : "4000.000 1\n");
+    fflush(stdout);
+    for (i = 0; i < N; i++)
+      h[i] = _spawnl(_P_NOWAIT, self, qself, "--race-child", qdir, portstr,
+                     qgo, (const char *) NULL);
+    write_file(go, "go");
+    for (i = 0; i < N; i++) {
+      int status = 4;
+      if (h[i] == -1 || _cwait(&status, h[i], 0) == -1 || status < 0 ||
+          status > 3)
+        status = 4;
+      counts[status]++;
+    }
+    CHECK(counts[0] == 1 && counts[1] == N - 1,
+          "round %d: %d processes took the port, %d held, %d errors, "
+          "%d timeouts, %d failed", round, counts[0], counts[1], counts[2],
+          counts[3], counts[4]);
+  }
+}
+#endif
+
+int main(int argc, char **argv)
 {
   const char *tmp = getenv("TMPDIR");
 #ifdef _WIN32
   char tbuf[MAX_PATH];
+  if (argc == 5 && strcmp(argv[1], "--race-child") == 0)
+    return race_child(argv[2], atoi(argv[3]), argv[4]);
   if (tmp == NULL || tmp[0] == '\0') {
     GetTempPathA(sizeof tbuf, tbuf);
     tmp = tbuf;
   }
-  snprintf(base, sizeof base, "%s\\p4m-claims-%lu", tmp, GETPID());
+  {
+    size_t k = strlen(tmp);
+    while (k > 3 && (tmp[k - 1] == '\\' || tmp[k - 1] == '/')) k--;
+    snprintf(base, sizeof base, "%.*s\\p4m-claims-%lu", (int) k, tmp, GETPID());
+  }
   if (MKDIR(base) != 0) { printf("cannot create %s\n", base); return 2; }
 #else
   int fds_before = count_fds();
+  (void) argc;
+  (void) argv;
   if (tmp == NULL || tmp[0] == '\0') tmp = "/tmp";
   join(base, sizeof base, tmp, SEP "p4m-claims.XXXXXX");
   if (mkdtemp(base) == NULL) { perror("mkdtemp"); return 2; }
@@ -892,6 +961,7 @@ int main(void)
         fds_before, count_fds());
   rm_rf(base);
 #else
+  test_races_windows();
   {
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "rmdir /s /q \"%s\"", base);
