@@ -31,7 +31,9 @@ enum { P4M_FREE = 0, P4M_IN_USE = 1, P4M_DENIED = 2, P4M_FAILED = 3 };
 typedef struct {
   int status;          /* one of the enum values */
   int err;             /* errno (or WSAGetLastError() on Windows) of the failing call; 0 when free */
-  const char *step;    /* static string naming the failing step, e.g. "bind [::1]" or "socket IPv6"; "" when free */
+  const char *step;    /* static string naming the failing step, e.g. "bind [::1]",
+                          "listen 0.0.0.0", "socket IPv6", or "socket IPv4 and IPv6"
+                          when no family is usable; "" when free */
 } p4m_port_status;
 
 int  p4m_net_init(void);      /* Windows: WSAStartup once; POSIX: nothing. returns 0 on success */
