@@ -75,7 +75,17 @@ fi
 echo "=== cross-compiling src/*.c (R headers: ${rinc:-not found})"
 for f in "$top"/src/*.c; do
   name=src/$(basename "$f")
-  if grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<(R|Rinternals|Rdefines)\.h>|<R_ext/' "$f"; then
+  # R-facing: R's headers are among its dependencies (directly or through
+  # a header of the package); the others must compile without them
+  rfacing=0
+  if [ -n "$rinc" ] &&
+     $CC -std=c99 -M -isystem "$rinc" -I"$top/src" "$f" 2>/dev/null | tr ' ' '\n' |
+       grep -q "^$rinc/"; then
+    rfacing=1
+  elif [ -z "$rinc" ] && grep -Eq '#[[:space:]]*include[[:space:]]*<(R|Rinternals)\.h>' "$f"; then
+    rfacing=1
+  fi
+  if [ "$rfacing" = 1 ]; then
     if [ -z "$rinc" ]; then fail "$name: R's headers not found"; continue; fi
     if out=$($CC $CFLAGS -isystem "$rinc" -I"$top/src" -fsyntax-only "$f" 2>&1); then
       pass "$name (R-facing, -fsyntax-only)"
