@@ -78,15 +78,16 @@
  *     in TIME_WAIT then blocks our bind, the port is reported busy for a few
  *     minutes: the safe direction.)
  *   - Without options, on Windows Server 2003 and later ("enhanced socket
- *     security"), two sockets of the same user may bind the wildcard and a
- *     specific address of the same port (in either order); a port held on
- *     0.0.0.0 is then not seen by a 127.0.0.1 bind.  SO_EXCLUSIVEADDRUSE on
- *     our socket makes our bind fail whenever any other socket holds the
- *     port on an overlapping address (wildcard vs specific included), which
- *     is the Linux behaviour that the contract is written for; it needs no
- *     privileges since Windows XP SP2 (Windows 2000/NT 4: administrators
- *     only - unsupported by R anyway).  It is set before bind(); a failure to
- *     set it is a P4M_FAILED "setsockopt SO_EXCLUSIVEADDRUSE ..." step.
+ *     security"), a socket may bind a specific address on a port that
+ *     another socket of the same user holds on the wildcard address
+ *     (Microsoft documents this order); a port held on 0.0.0.0 is then not
+ *     seen by a 127.0.0.1 bind.  SO_EXCLUSIVEADDRUSE on our socket makes our
+ *     bind fail whenever another socket holds the port on an overlapping
+ *     address (wildcard vs specific included), which is the Linux behaviour
+ *     that the contract is written for.  It needs no privileges on the
+ *     Windows versions R supports (very old ones reserved it for
+ *     administrators).  It is set before bind(); a failure to set it is a
+ *     P4M_FAILED "setsockopt SO_EXCLUSIVEADDRUSE ..." step.
  *     Our socket never accepts a connection, so closing it releases the port
  *     at once (Microsoft documents that a SO_EXCLUSIVEADDRUSE socket can keep
  *     its port after closesocket() only while its connections shut down).
