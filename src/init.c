@@ -8,10 +8,10 @@
 #include "freeport.h"
 
 static const R_CallMethodDef call_methods[] = {
-  {"R_port4me", (DL_FUNC) &R_port4me, 13},
-  {"R_port4me_vars", (DL_FUNC) &R_port4me_vars, 0},
-  {"R_port4me_unsafe", (DL_FUNC) &R_port4me_unsafe, 0},
-  {"R_port4me_hash", (DL_FUNC) &R_port4me_hash, 1},
+  {"R_port4me", (DL_FUNC) (void (*)(void)) &R_port4me, 13},
+  {"R_port4me_vars", (DL_FUNC) (void (*)(void)) &R_port4me_vars, 0},
+  {"R_port4me_unsafe", (DL_FUNC) (void (*)(void)) &R_port4me_unsafe, 0},
+  {"R_port4me_hash", (DL_FUNC) (void (*)(void)) &R_port4me_hash, 1},
   {NULL, NULL, 0}
 };
 

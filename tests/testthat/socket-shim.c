@@ -21,6 +21,9 @@
  *                     address the socket is bound to.
  *   P4M_SHIM_PORT     if set, bind() and listen() rules apply to this port
  *                     only.
+ *   P4M_SHIM_BIND_DELAY_US  if set, every bind() of a TCP socket first
+ *                     sleeps that many microseconds (a slow socket layer,
+ *                     to make a long search that a test can interrupt).
  *   P4M_SHIM_LOG      if set, a file to which every injected failure appends
  *                     a line "socket inet6 EACCES", "bind 127.0.0.1:30845
  *                     EADDRNOTAVAIL", "listen [::1]:30845 ENOBUFS", ... so that a test can prove that the
@@ -189,6 +192,10 @@ int bind(int fd, const struct sockaddr *sa, socklen_t len) {
   if (real == NULL)
     *(void **) (&real) = dlsym(RTLD_NEXT, "bind");
   family = shim_addr_text(sa, len, addr, sizeof(addr), &port);
+  if (family != 0 && shim_is_tcp(fd)) {
+    const char *delay = getenv("P4M_SHIM_BIND_DELAY_US");
+    if (delay != NULL && *delay != '\0') usleep((useconds_t) atol(delay));
+  }
   if (family != 0 && shim_is_tcp(fd) && shim_port_selected(port)) {
     int e = shim_lookup("P4M_SHIM_BIND", family, addr);
     if (e != 0) {
