@@ -92,6 +92,28 @@
 #'   stream, in order, free or not.
 #' * With `test`, `TRUE` if that port is free now, else `FALSE`.
 #'
+#' @section Claims:
+#' Two processes of one user that start at the same moment (a job array,
+#' parallel workers, a script that starts several servers) see the same
+#' first free port, and one of them then fails to listen on it. With
+#' `reserve = s`, `port4me()` claims the port it returns for `s` seconds:
+#' until then, every `port4me()` call of the same user (any tool, from R or
+#' from the command line) passes the claimed port over as if it were busy,
+#' and moves on to its next port. Of two processes that ask at the same
+#' moment, only one gets a port's claim. Choose `s` long enough for the
+#' server to start listening; after that the port is busy anyway.
+#'
+#' A claim is a file named after the port in a folder private to the user:
+#' `$XDG_RUNTIME_DIR/port4me` when `XDG_RUNTIME_DIR` is set (on local disk,
+#' cleared at log-out), else the folder `claims` in
+#' `tools::R_user_dir("port4me", "cache")`. The folder is created with mode
+#' 0700 and must be a folder (not a symbolic link) owned by the user and
+#' closed to group and others, else `port4me()` signals a `port4me_system`
+#' error. Expired claims are ignored and removed. With `reserve = 0` (the
+#' default) nothing is written anywhere: results are then those of the
+#' algorithm alone, except that live claims made by other calls with
+#' `reserve` are still passed over.
+#'
 #' @section Errors:
 #' Every error is a condition of class `port4me_error` and of one of these
 #' classes, so that callers can tell them apart without reading messages:

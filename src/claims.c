@@ -1053,3 +1053,19 @@ int p4m_claims_release(const p4m_claims *c, int port, double until,
   p4m_dir_close(dh);
   return res;
 }
+
+double p4m_claims_now(void)
+{
+#ifdef _WIN32
+  FILETIME ft;
+  ULARGE_INTEGER t;
+  GetSystemTimeAsFileTime(&ft);   /* 100 ns since 1601-01-01 */
+  t.LowPart = ft.dwLowDateTime;
+  t.HighPart = ft.dwHighDateTime;
+  return (double) (t.QuadPart - 116444736000000000ULL) / 1e7;
+#else
+  struct timespec ts;
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return (double) time(NULL);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+#endif
+}

@@ -140,6 +140,9 @@ int p4m_claims_release(const p4m_claims *c, int port, double until,
 const char *p4m_claims_error_text(const p4m_claims_error *e, char *buf,
                                   size_t n);
 
+/* The time now, in seconds since the epoch (with milliseconds or better). */
+double p4m_claims_now(void);
+
 /*
  * The claim file format (exposed for the fuzz harness and the tests).
  * p4m_claims_parse(): 0 and *rec filled when buf[0..n) is a claim, else -1.

@@ -17,6 +17,8 @@
 #include "settings.h"
 #include "report.h"
 #include "unsafe.h"
+#include "claims.h"
+#include <time.h>
 #include "conditions.h"
 #include "port4me.h"
 
@@ -129,18 +131,73 @@ static void to_stderr(void *ctx, const char *text)
   REprintf("%s", text);
 }
 
-/* Is port free?  A test that cannot be made is an error (SPEC section 5).
- * With debug, say why (in_search: as a port of the search). */
-static int port_is_free(int port, int debug, int in_search)
+/* The claims of the user (SPEC section 8): the directory is checked (and,
+ * to reserve, created) by every call; a directory that is not the user's
+ * own is an error, never followed. */
+static void open_claims(const p4m_config *cfg, p4m_claims *cl)
+{
+  p4m_claims_error e;
+  char text[P4M_CLAIMS_DIR_MAX + 200], msg[sizeof text + 100];
+  cl->usable = 0;
+  if (cfg->claims_dir[0] == '\0') {
+    if (cfg->reserve > 0)
+      p4m_raise("system", NULL, "Cannot claim a port: no folder for claims "
+                "(XDG_RUNTIME_DIR, R_USER_CACHE_DIR, XDG_CACHE_HOME and HOME "
+                "are unset)");
+    return;
+  }
+  if (p4m_claims_open(cl, cfg->claims_dir, cfg->reserve > 0, &e) != 0) {
+    snprintf(msg, sizeof msg, "Cannot use the folder of port claims: %s",
+             p4m_claims_error_text(&e, text, sizeof text));
+    p4m_raise("system", NULL, msg);
+  }
+}
+
+static void claims_failed(const p4m_claims_error *e)
+{
+  char text[P4M_CLAIMS_DIR_MAX + 200], msg[sizeof text + 100];
+  snprintf(msg, sizeof msg, "Cannot read or write a port claim: %s",
+           p4m_claims_error_text(e, text, sizeof text));
+  p4m_raise("system", NULL, msg);
+}
+
+/* "claimed until 14:03:07" */
+static void say_claimed(int port, double until)
+{
+  time_t t = (time_t) until;
+  struct tm *tm = localtime(&t);
+  char hms[16] = "?";
+  if (tm != NULL) strftime(hms, sizeof hms, "%H:%M:%S", tm);
+  REprintf("port4me: port %d skipped: claimed until %s\n", port, hms);
+}
+
+/* Is port claimed by a live claim (and, with debug, say so)? */
+static int is_claimed(const p4m_claims *cl, int port, int debug)
+{
+  p4m_claims_error e;
+  double until = 0;
+  int r;
+  if (!cl->usable) return 0;
+  r = p4m_claims_check(cl, port, p4m_claims_now(), &until, &e);
+  if (r < 0) claims_failed(&e);
+  if (r == 1 && debug) say_claimed(port, until);
+  return r == 1;
+}
+
+/* Test port: P4M_FREE, P4M_IN_USE or P4M_DENIED, with debug output; a test
+ * that cannot be made (SPEC section 5) is returned as P4M_FAILED with the
+ * error message in msg. */
+static int test_port(int port, int debug, int in_search, char *msg,
+                     size_t n)
 {
   p4m_port_status ps;
-  char text[256], msg[400];
+  char text[256];
   p4m_port_test(port, &ps);
   p4m_port_status_text(&ps, text, sizeof text);
   if (ps.status == P4M_FAILED) {
-    snprintf(msg, sizeof msg, "Cannot test whether port %d is free: the "
-             "socket test %s", port, text);
-    p4m_raise("system", NULL, msg);
+    snprintf(msg, n, "Cannot test whether port %d is free: the socket test "
+             "%s", port, text);
+    return P4M_FAILED;
   }
   if (debug && !in_search)
     REprintf("port4me: port %d: %s\n", port, text);
@@ -148,18 +205,25 @@ static int port_is_free(int port, int debug, int in_search)
     REprintf("port4me: port %d is free\n", port);
   else if (debug)
     REprintf("port4me: port %d skipped: %s\n", port, text);
-  return ps.status == P4M_FREE;
+  return ps.status;
 }
 
 static SEXP test_mode(const p4m_config *cfg)
 {
+  p4m_claims cl;
+  char msg[400];
+  int port = (int) cfg->test, status;
+  open_claims(cfg, &cl);
+  if (is_claimed(&cl, port, cfg->debug)) return Rf_ScalarLogical(FALSE);
   if (cfg->any) {
     if (cfg->debug)
       REprintf("port4me: port %d counts as free "
-               "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", (int) cfg->test);
+               "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", port);
     return Rf_ScalarLogical(TRUE);
   }
-  return Rf_ScalarLogical(port_is_free((int) cfg->test, cfg->debug, 0));
+  status = test_port(port, cfg->debug, 0, msg, sizeof msg);
+  if (status == P4M_FAILED) p4m_raise("system", NULL, msg);
+  return Rf_ScalarLogical(status == P4M_FREE);
 }
 
 /* The stream of cfg, past its first cfg->skip ports. */
@@ -197,16 +261,21 @@ static SEXP list_mode(const p4m_config *cfg)
 /* The first free port of the stream.  Each distinct port is checked once:
  * the search ends after max_tries checks or when every port of the stream
  * (the prepended ports left after skip, and every candidate) has been
- * checked. */
+ * checked.  A claimed port is passed over like a busy one; with reserve, the
+ * port is claimed before it is tested, and the claim is dropped again when
+ * the port is busy. */
 static SEXP search_mode(const p4m_config *cfg)
 {
   p4m_stream st;
   p4m_set checked;
+  p4m_claims cl;
+  p4m_claims_error e;
   uint32_t n_all, n_checked = 0;
   size_t i;
-  char msg[200];
+  char msg[400];
 
   open_stream(cfg, cfg->any ? 1 : cfg->max_tries, &st);
+  open_claims(cfg, &cl);
   /* the distinct ports of the stream: every candidate, and the prepended
    * ports left after skip (distinct already) that are not candidates */
   n_all = st.n_cand;
@@ -215,19 +284,34 @@ static SEXP search_mode(const p4m_config *cfg)
   p4m_set_clear(&checked);
 
   while ((double) n_checked < cfg->max_tries && n_checked < n_all) {
-    uint32_t port = p4m_stream_next(&st);
-    if (p4m_set_has(&checked, port)) continue;
+    int port = (int) p4m_stream_next(&st), status;
+    double until = 0;
+    if (p4m_set_has(&checked, (uint32_t) port)) continue;
+    p4m_set_add(&checked, (uint32_t) port);
+    n_checked++;
+    if ((n_checked & 0xFF) == 0) R_CheckUserInterrupt();
+    if (cfg->reserve > 0) {
+      int r = p4m_claims_take(&cl, port, p4m_claims_now(), cfg->reserve,
+                              &until, &e);
+      if (r < 0) claims_failed(&e);
+      if (r == 1) {
+        if (cfg->debug) say_claimed(port, until);
+        continue;
+      }
+    } else if (is_claimed(&cl, port, cfg->debug)) {
+      continue;
+    }
     if (cfg->any) {
       if (cfg->debug)
-        REprintf("port4me: port %u counts as free "
+        REprintf("port4me: port %d counts as free "
                  "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", port);
-      return Rf_ScalarInteger((int) port);
+      return Rf_ScalarInteger(port);
     }
-    p4m_set_add(&checked, port);
-    n_checked++;
-    if (port_is_free((int) port, cfg->debug, 1))
-      return Rf_ScalarInteger((int) port);
-    if ((n_checked & 0xFF) == 0) R_CheckUserInterrupt();
+    status = test_port(port, cfg->debug, 1, msg, sizeof msg);
+    if (status == P4M_FREE) return Rf_ScalarInteger(port);
+    if (cfg->reserve > 0 && p4m_claims_release(&cl, port, until, &e) < 0)
+      claims_failed(&e);
+    if (status == P4M_FAILED) p4m_raise("system", NULL, msg);
   }
   if (!cfg->must_work) return Rf_ScalarInteger(-1);
   if (n_checked == n_all)

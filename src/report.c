@@ -104,4 +104,13 @@ void p4m_report_inputs(const p4m_config *cfg, p4m_emit_fn emit, void *ctx)
   snprintf(buf, sizeof buf, "port4me: %lu candidate ports\n",
            (unsigned long) p4m_set_count(&cfg->cand));
   emit(ctx, buf);
+  emit(ctx, "port4me: claims in ");
+  emit(ctx, cfg->claims_dir[0] ? cfg->claims_dir : "(no folder)");
+  if (cfg->reserve > 0) {
+    snprintf(buf, sizeof buf, "; reserve the port for %.0f seconds\n",
+             cfg->reserve);
+    emit(ctx, buf);
+  } else {
+    emit(ctx, "; reserve nothing\n");
+  }
 }

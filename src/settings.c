@@ -15,7 +15,9 @@ const char *const p4m_var_names[P4M_NVARS] = {
   "PORT4ME_EXCLUDE_UNSAFE_FIREFOX",
   "PORT4ME_SKIP", "PORT4ME_LIST", "PORT4ME_TEST", "PORT4ME_MAX_TRIES",
   "PORT4ME_MUST_WORK", "PORT4ME_RESERVE", "PORT4ME_DEBUG",
-  "_PORT4ME_CHECK_AVAILABLE_PORTS_"
+  "_PORT4ME_CHECK_AVAILABLE_PORTS_",
+  "XDG_RUNTIME_DIR", "R_USER_CACHE_DIR", "XDG_CACHE_HOME", "LOCALAPPDATA",
+  "HOME"
 };
 
 static int fail(p4m_error *err, const char *source, const char *detail)
@@ -322,6 +324,59 @@ static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
   return 0;
 }
 
+/* ---- the claims directory ---------------------------------------------- */
+
+static int absolute(const char *p)
+{
+#ifdef _WIN32
+  if ((p[0] == '\\' && p[1] == '\\') ||
+      (((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) &&
+       p[1] == ':' && (p[2] == '\\' || p[2] == '/')))
+    return 1;
+#endif
+  return p[0] == '/';
+}
+
+/* $XDG_RUNTIME_DIR/port4me (private to the user and on local disk where
+ * systemd sets it), else R's per-user cache folder for the package, as
+ * tools::R_user_dir("port4me", "cache") names it, plus "/claims". */
+static int claims_dir(const p4m_input *in, p4m_config *cfg, p4m_error *err)
+{
+  const char *xdg = var(in, P4M_VAR_XDG_RUNTIME_DIR), *base = NULL,
+    *middle = "", *from = NULL;
+  const char *suffix = "/R/port4me/claims";
+  int n;
+
+  if (xdg != NULL && absolute(xdg)) {
+    base = xdg; suffix = "/port4me";
+    from = p4m_var_names[P4M_VAR_XDG_RUNTIME_DIR];
+  } else if ((base = var(in, P4M_VAR_R_USER_CACHE_DIR)) != NULL) {
+    from = p4m_var_names[P4M_VAR_R_USER_CACHE_DIR];
+  } else if ((base = var(in, P4M_VAR_XDG_CACHE_HOME)) != NULL) {
+    from = p4m_var_names[P4M_VAR_XDG_CACHE_HOME];
+#ifdef _WIN32
+  } else if ((base = var(in, P4M_VAR_LOCALAPPDATA)) != NULL) {
+    middle = "/R/cache"; from = p4m_var_names[P4M_VAR_LOCALAPPDATA];
+#elif defined(__APPLE__)
+  } else if ((base = var(in, P4M_VAR_HOME)) != NULL) {
+    middle = "/Library/Caches/org.R-project.R";
+    from = p4m_var_names[P4M_VAR_HOME];
+#else
+  } else if ((base = var(in, P4M_VAR_HOME)) != NULL) {
+    middle = "/.cache"; from = p4m_var_names[P4M_VAR_HOME];
+#endif
+  }
+  cfg->claims_dir[0] = '\0';
+  if (base == NULL) return 0;
+  n = snprintf(cfg->claims_dir, sizeof cfg->claims_dir, "%s%s%s", base,
+               middle, suffix);
+  if (n < 0 || (size_t) n >= sizeof cfg->claims_dir) {
+    cfg->claims_dir[0] = '\0';
+    return fail(err, from, " is too long to hold the claims directory");
+  }
+  return 0;
+}
+
 /* ---- everything ------------------------------------------------------- */
 
 int p4m_configure(const p4m_input *in, p4m_config *cfg, p4m_error *err)
@@ -346,6 +401,7 @@ int p4m_configure(const p4m_input *in, p4m_config *cfg, p4m_error *err)
   if (count(in, in->reserve, P4M_VAR_RESERVE, 0, P4M_COUNT_MAX, 0,
             &cfg->reserve, err) != 0)
     return -1;
+  if (claims_dir(in, cfg, err) != 0) return -1;
   if (test >= 0) {
     /* test = port: nothing else is computed */
     cfg->mode = P4M_MODE_TEST;

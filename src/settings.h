@@ -11,7 +11,8 @@
  *     neither the include set nor PORT4ME_INCLUDE_SITE names a port;
  *   - the user is the argument, else PORT4ME_USER, else USER, else the
  *     account name; the tool is the argument ("" = none), else PORT4ME_TOOL;
- *   - numbers and flags in variables are parsed and range-checked here.
+ *   - numbers and flags in variables are parsed and range-checked here;
+ *   - the claims directory is chosen here (see claims_dir below).
  * Plain C: no R types, no getenv(), no global state, so that unit tests and
  * fuzzers can drive every rule with plain strings. */
 #ifndef P4M_SETTINGS_H
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "portset.h"
+#include "claims.h"   /* P4M_CLAIMS_DIR_MAX */
 
 #define P4M_DEFAULT_MIN 1024u          /* default include set: 1024..65535 */
 #define P4M_COUNT_MAX 2147483647.0     /* INT_MAX: largest skip, list, ... */
@@ -35,6 +37,9 @@ enum {
   P4M_VAR_UNSAFE, P4M_VAR_UNSAFE_CHROME, P4M_VAR_UNSAFE_FIREFOX,
   P4M_VAR_SKIP, P4M_VAR_LIST, P4M_VAR_TEST, P4M_VAR_MAX_TRIES,
   P4M_VAR_MUST_WORK, P4M_VAR_RESERVE, P4M_VAR_DEBUG, P4M_VAR_CHECK_ANY,
+  /* where claims live (SPEC section 8): not port4me's own variables */
+  P4M_VAR_XDG_RUNTIME_DIR, P4M_VAR_R_USER_CACHE_DIR, P4M_VAR_XDG_CACHE_HOME,
+  P4M_VAR_LOCALAPPDATA, P4M_VAR_HOME,
   P4M_NVARS
 };
 extern const char *const p4m_var_names[P4M_NVARS];
@@ -87,6 +92,11 @@ typedef struct {
   int include_default;            /* include is the default 1024..65535 */
   uint16_t *prepend;              /* order kept, duplicates dropped */
   size_t n_prepend;
+  /* the claims directory (not set up in MODE_LIST): $XDG_RUNTIME_DIR/port4me
+   * when XDG_RUNTIME_DIR is an absolute path, else the folder that R's
+   * tools::R_user_dir("port4me", "cache") names, plus "/claims"; "" when
+   * neither can be told */
+  char claims_dir[P4M_CLAIMS_DIR_MAX];
 } p4m_config;
 
 typedef struct {

@@ -36,7 +36,12 @@ call_cases <- list(
   list(list = 0L), list(list = 2^31), list(test = 0L), list(test = 65536),
   list(max_tries = 0), list(reserve = -1),
   list(env = "x"), list(env = 1:20), list(env = NULL),
-  list(env = c(rep(NA_character_, 19), "yes"))
+  list(env = replace(rep(NA_character_, length(port4me:::the$vars) - 1L),
+                     match("_PORT4ME_CHECK_AVAILABLE_PORTS_",
+                           port4me:::the$vars), "yes")),
+  list(env = replace(rep(NA_character_, length(port4me:::the$vars) - 1L),
+                     match("PORT4ME_USER", port4me:::the$vars), "\xff"),
+       user = NULL)
 )
 
 for (case in call_cases) {

@@ -160,7 +160,9 @@ test_that("privileged ports are not free for an unprivileged user", {
       on.exit(unlink(c(out, err)))
       env <- c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
                "HOME=/tmp", "R_TESTS=", "PORT4ME_DEBUG=", "PORT4ME_TEST=",
-               "PORT4ME_LIST=", "_PORT4ME_CHECK_AVAILABLE_PORTS_=")
+               "PORT4ME_LIST=", "_PORT4ME_CHECK_AVAILABLE_PORTS_=",
+               # nobody's claims would live in HOME, not in ours
+               "XDG_RUNTIME_DIR=")
       status <- suppressWarnings(system2(
         setpriv, c("--reuid=nobody", paste0("--regid=", group),
                    "--clear-groups", shQuote(rscript_bin()), "-e",
