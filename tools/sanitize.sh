@@ -18,6 +18,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 pkg=$(cd "${1:-$here/..}" && pwd)
 cc=${SAN_CC:-gcc}
 out=${SAN_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/port4me-san.XXXXXX")}
+[ -n "${SAN_OUT:-}" ] || trap 'rm -rf "$out"' EXIT
+# world-readable, so that the tests that run R as nobody can load the
+# instrumented package from here (they skip otherwise)
+chmod 755 "$out"
 lib="$out/lib"
 build="$out/src"
 mkdir -p "$lib" "$build"
@@ -60,21 +64,25 @@ echo "   took $(( $(date +%s) - start ))s, R exit status $rc"
 tail -n 25 "$out/test.log"
 if [ "$rc" -eq 0 ] && [ -s "$out/counts" ]; then
   read -r tp tf ts <"$out/counts"
-  echo "   testthat under the sanitizers: $tp passed, $tf failed, $ts skipped"
   [ "$tf" -eq 0 ] || rc=1
 else
+  tp=0 tf=1 ts=0
   rc=1
 fi
+summary="sanitize: $tp passed, $tf failed, $ts skipped"
 
 reports=$(cat "$out"/asan.* "$out"/ubsan.* 2>/dev/null;
           grep -E "runtime error|ERROR: AddressSanitizer|SUMMARY: (Address|UndefinedBehavior)Sanitizer" "$out/test.log")
 if [ -n "$reports" ]; then
   echo "== SANITIZER REPORTS" >&2
   printf '%s\n' "$reports" | head -n 200 >&2
+  echo "$summary"
   exit 1
 fi
 if [ "$rc" -ne 0 ]; then
   echo "== tests failed (exit status $rc)" >&2
+  echo "$summary"
   exit 1
 fi
 echo "== clean: no sanitizer report, all tests passed"
+echo "$summary"

@@ -86,5 +86,9 @@ if ls "$out/artifacts/"* >/dev/null 2>&1; then
   echo "crashing inputs (copy them to tools/fuzz/regressions/<target>/):" >&2
   ls -l "$out/artifacts/" >&2
 fi
-echo "fuzz output: $out"
+if [ "$status" -eq 0 ] && [ -z "${FUZZ_OUT:-}" ]; then
+  rm -rf "$out"   # nothing to keep
+else
+  echo "fuzz output: $out"
+fi
 exit "$status"
