@@ -217,14 +217,32 @@ static int add_to_list(void *ctx, uint32_t lo, uint32_t hi)
   return 0;
 }
 
-/* Feed one source to fn; note its name in origin when it gave anything. */
+/* Counts the ranges that a source gives, passing them on. */
+typedef struct {
+  p4m_range_fn fn;
+  void *ctx;
+  size_t n;
+} counting;
+
+static int count_range(void *ctx, uint32_t lo, uint32_t hi)
+{
+  counting *c = (counting *) ctx;
+  c->n++;
+  return c->fn(c->ctx, lo, hi);
+}
+
+/* Feed one source to fn; note its name in origin when it gave any port. */
 static int read_source(const source *src, const p4m_tokens *tok,
-                       p4m_range_fn fn, void *ctx, p4m_origin *origin,
+                       p4m_range_fn fn_, void *ctx_, p4m_origin *origin,
                        p4m_error *err)
 {
   const char *text = src->arg ? src->arg->text : src->text;
   p4m_spec_error e;
   size_t i;
+  counting c;
+  p4m_range_fn fn = count_range;
+  void *ctx = &c;
+  c.fn = fn_; c.ctx = ctx_; c.n = 0;
 
   if (src->arg != NULL && text == NULL) {
     /* ports checked by the R layer; checked again so that no value can
@@ -234,7 +252,7 @@ static int read_source(const source *src, const p4m_tokens *tok,
         return fail(err, src->name, " holds a value that is not a port "
                     "(an internal error: port4me() checks this)");
     for (i = 0; i < src->arg->n; i++)
-      fn(ctx, (uint32_t) src->arg->ports[i], (uint32_t) src->arg->ports[i]);
+      fn_(ctx_, (uint32_t) src->arg->ports[i], (uint32_t) src->arg->ports[i]);
     if (src->arg->n > 0) origin->names[origin->n++] = src->name;
     return 0;
   }
@@ -249,7 +267,7 @@ static int read_source(const source *src, const p4m_tokens *tok,
     snprintf(msg, sizeof msg, ": %s", e.msg);
     return fail(err, where, msg);
   }
-  origin->names[origin->n++] = src->name;
+  if (c.n > 0) origin->names[origin->n++] = src->name;
   return 0;
 }
 

@@ -102,9 +102,14 @@ for (arg in c("prepend", "include", "exclude")) {
       msg = paste0(site, ": invalid token '1-': a range needs an end"))
 
   # vectors of ports
+  # (c() of an integer and a double is a double: the integer cases are
+  # built from integers only, so that they reach the integer branch)
   for (v in list(list(0, "0"), list(-1, "-1"), list(65536, "65536"),
-                 list(1.5, "1.5"), list(-1L, "-1"), list(70000L, "70000"))) {
-    bad(stats::setNames(list(c(8000, v[[1]])), arg),
+                 list(1.5, "1.5"), list(-1L, "-1"), list(70000L, "70000"),
+                 list(0L, "0"), list(65536L, "65536"),
+                 list(.Machine$integer.max, "2147483647"))) {
+    bad(stats::setNames(list(c(if (is.integer(v[[1]])) 8000L else 8000,
+                               v[[1]])), arg),
         msg = sprintf("'%s'[2] is %s; ports must be whole numbers in 1..65535",
                       arg, v[[2]]))
   }

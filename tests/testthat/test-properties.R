@@ -1,10 +1,20 @@
 # Properties of the generator and the stream, and a cross-check of the C
 # code against the pure-R transcription of the SPEC in helper-reference.R.
 
-test_that("the generator's 65536 values are a permutation of 0..65535", {
+test_that("the reference generator's 65536 values are a permutation", {
   for (seed in c(0, 1, 65535, 65536, 3688618396)) {
     v <- ref_lcg(seed, 65536)
     expect_identical(sort(v), as.numeric(0:65535))
+  }
+})
+
+test_that("the package's stream over 1..65535 is a permutation, then repeats", {
+  local_port4me_env(PORT4ME_EXCLUDE_UNSAFE = "0")
+  # hrms and dfam start on the generator's fixed point (SPEC section 2)
+  for (user in c("alice", "hrms", "dfam", "\u00e9", "x")) {
+    ports <- port4me(user = user, include = "1-65535", list = 65535 + 10)
+    expect_identical(sort(ports[1:65535]), 1:65535, info = user)
+    expect_identical(ports[65536:65545], ports[1:10], info = user)
   }
 })
 
