@@ -19,6 +19,7 @@
 #endif
 
 #include "claims.h"
+#include "portset.h"   /* P4M_PORT_MAX */
 
 #include <errno.h>
 #include <stdio.h>
@@ -910,7 +911,7 @@ int p4m_claims_check(const p4m_claims *c, int port, double now, double *until,
   p4m_lockh lk;
   int rc, res;
 
-  if (c == NULL || port < 1 || port > 65535 || !p4m_valid_now(now)) {
+  if (c == NULL || port < 1 || port > (int) P4M_PORT_MAX || !p4m_valid_now(now)) {
     p4m_fail(err, EINVAL, "check a claim", NULL, NULL);
     return -1;
   }
@@ -963,7 +964,7 @@ int p4m_claims_take(const p4m_claims *c, int port, double now, double seconds,
   size_t len;
   int rc, res = -1, attempt;
 
-  if (c == NULL || port < 1 || port > 65535 || !p4m_valid_now(now) ||
+  if (c == NULL || port < 1 || port > (int) P4M_PORT_MAX || !p4m_valid_now(now) ||
       !(seconds > 0.0 && seconds <= P4M_CLAIMS_SECONDS_MAX)) {
     p4m_fail(err, EINVAL, "take a claim", NULL, NULL);
     return -1;
@@ -1026,7 +1027,7 @@ int p4m_claims_release(const p4m_claims *c, int port, double until,
   p4m_lockh lk;
   int rc, res;
 
-  if (c == NULL || port < 1 || port > 65535 ||
+  if (c == NULL || port < 1 || port > (int) P4M_PORT_MAX ||
       !(until >= 0.0 && until <= P4M_CLAIMS_NOW_MAX + P4M_CLAIMS_SECONDS_MAX)) {
     p4m_fail(err, EINVAL, "release a claim", NULL, NULL);
     return -1;

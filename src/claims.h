@@ -2,7 +2,7 @@
  * claims.h - port claims: processes of one user that start together get
  * different ports (SPEC section 8).
  *
- * Plain C99 + POSIX (Win32 under _WIN32).  No R headers, no getenv(), no
+ * Plain C99 + POSIX (Win32 under _WIN32).  No R headers, no environment, no
  * dynamic allocation, no static mutable state: every call is independent and
  * all state lives in the directory and in the caller's structs.
  *

@@ -116,6 +116,7 @@
 #endif
 
 #include "freeport.h"
+#include "portset.h"   /* P4M_PORT_MAX */
 
 #include <stdio.h>
 #include <string.h>
@@ -398,7 +399,7 @@ int p4m_port_test(int port, p4m_port_status *st) {
   int skip_err = 0, first_family_err = 0, n_family_skips = 0;
   const char *skip_step = "";
 
-  if (port < 1 || port > 65535) {
+  if (port < 1 || port > (int) P4M_PORT_MAX) {
     p4m_status_fill(st, P4M_FAILED, P4M_EINVAL, "port");
     return st->status;
   }

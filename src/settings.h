@@ -13,8 +13,8 @@
  *     account name; the tool is the argument ("" = none), else PORT4ME_TOOL;
  *   - numbers and flags in variables are parsed and range-checked here;
  *   - the claims directory is chosen here (see claims_dir below).
- * Plain C: no R types, no getenv(), no global state, so that unit tests and
- * fuzzers can drive every rule with plain strings. */
+ * Plain C: no R types, no reading of the environment, no global state, so
+ * that unit tests and fuzzers can drive every rule with plain strings. */
 #ifndef P4M_SETTINGS_H
 #define P4M_SETTINGS_H
 

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 mkdir -p "$tmp/tools/ctest" "$tmp/src" "$tmp/tests/testthat"
 cp "$here/Makefile" "$here/test_freeport.c" "$tmp/tools/ctest/"
-cp "$top/src/freeport.c" "$top/src/freeport.h" "$tmp/src/"
+cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/portset.h" "$tmp/src/"
 cp "$top/tests/testthat/socket-shim.c" "$tmp/tests/testthat/"
 cd "$tmp/tools/ctest"
 if [ "$(id -u)" = 0 ]; then
