@@ -77,6 +77,18 @@ without_r_warnings() {
 }
 any="env _PORT4ME_CHECK_AVAILABLE_PORTS_=any"
 nl=$'\n'
+echo "=== oldr: build"
+# gcc 10 and R 4.0.4's headers (which still define ERROR, LENGTH, ...
+# without STRICT_R_HEADERS): the package must compile without a warning
+if grep -qiE 'warning:' "$dir/install.log"; then
+  echo "FAILED build: R CMD INSTALL printed compiler warnings:"
+  grep -iE -A2 'warning:' "$dir/install.log" | sed 's/^/       /'
+  failed=$((failed + 1))
+else
+  echo "ok     build: R CMD INSTALL without compiler warnings"
+  passed=$((passed + 1))
+fi
+
 echo "=== oldr: command line"
 check "--args --user=alice --list=3" 0 "30845${nl}19654${nl}32310" "" -- \
   $any Rscript -e port4me::port4me --args --user=alice --list=3
