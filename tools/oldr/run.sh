@@ -36,6 +36,10 @@ finish() {  # finish PASSED FAILED SKIPPED: the closing line and exit status
 die() { echo "oldr: $*" >&2; finish 0 1 0; }
 
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot, mount)"
+case $root_dir in
+  /?*) root_dir=${root_dir%/}; stamp="$root_dir/.port4me-oldr-complete" ;;
+  *) die "PORT4ME_OLDR_ROOT must be an absolute path, not '$root_dir'" ;;
+esac
 
 ## The Debian mirror and the security mirror of this machine's apt sources,
 ## as "URI SUITE" lines: one-line sources.list files and deb822 .sources.
@@ -108,6 +112,10 @@ in_root() {  # in_root COMMAND...: run in the root with a clean environment
 }
 cleanup() {
   umount_all
+  if [ -n "${building:-}" ] && [ ! -f "$stamp" ]; then  # a build that failed
+    umount_stale
+    rm -rf --one-file-system "$root_dir"   # useless, and it names the mirror
+  fi
   [ -n "${run_dir:-}" ] && [ -z "${PORT4ME_OLDR_KEEP:-}" ] && rm -rf "$run_dir"
   [ -n "${host_tmp:-}" ] && rm -rf "$host_tmp"
   [ -n "${build_log:-}" ] && rm -f "$build_log"
@@ -149,6 +157,7 @@ else
   fi
   rm -rf --one-file-system "$root_dir"
   mkdir -p "$root_dir"
+  building=1
   log=$(mktemp "${TMPDIR:-/tmp}/port4me-oldr-root.XXXXXX")  # removed on exit
   build_log=$log
   debootstrap --variant=minbase --components=main "$suite" "$root_dir" "$mirror" \
