@@ -96,9 +96,9 @@ test_that("--help, -h, --version and --debug", {
   skip_if_no_cli()
   version <- as.character(utils::packageVersion("port4me"))
   cases <- list(
-    help = cli_case("--help"),
+    help = cli_case(r_own_option("--help")),
     h = cli_case("-h"),
-    version = cli_case(c("--version", "--user=alice")),
+    version = cli_case(r_own_option(c("--version", "--user=alice"))),
     debug = cli_case(c("--debug", "--user=alice"), any_free),
     debug_list = cli_case(c("--user=alice", "--list=2", "--debug"), any_free)
   )
