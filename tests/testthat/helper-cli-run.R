@@ -154,7 +154,7 @@ without_r_warnings <- function(res) {
   if (getRversion() >= "4.2.0" || is.null(res$stdout)) return(res)
   lines <- strsplit(res$stdout, "\n", fixed = TRUE)[[1]]
   lines <- lines[!grepl("^(WARNING: unknown option '.*')?$", lines)]
-  res$stdout <- paste0(lines, "\n", collapse = "")
+  res$stdout <- if (length(lines)) paste0(lines, "\n", collapse = "") else ""
   res
 }
 

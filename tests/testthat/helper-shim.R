@@ -44,13 +44,17 @@ skip_unless_shim <- function() {
 sf_run <- function(args, rules = character()) {
   log <- tempfile("p4m-shim-log-")
   on.exit(unlink(log), add = TRUE)
+  # (a folder of claims that does not exist: no claims, and no file opened
+  # for them, so that the sockets are all that is tested)
   env <- c(LC_ALL = "C", LANGUAGE = "en", R_DEFAULT_PACKAGES = "NULL",
-           P4M_SHIM_LOG = log, rules)
+           P4M_SHIM_LOG = log, XDG_RUNTIME_DIR = tempfile("p4m-no-claims-"),
+           rules)
   pre <- Sys.getenv("LD_PRELOAD")
   env <- c(env, LD_PRELOAD = paste(c(if (nzchar(pre)) pre, sf_shim()),
                                    collapse = ":"))
   res <- processx::run(rscript_bin(), args, env = cli_child_env(env),
                        error_on_status = FALSE, timeout = 120)
+  res <- without_r_warnings(res)
   list(status = res$status, stdout = res$stdout, stderr = res$stderr,
        log = if (file.exists(log)) readLines(log) else character())
 }

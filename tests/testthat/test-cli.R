@@ -411,7 +411,7 @@ test_that("the options are read wherever R puts them", {
 test_that("a reader that closes the pipe early is no error", {
   skip_if_no_cli()
   skip_if(Sys.which("bash") == "", "no bash")
-  cmd <- sprintf(paste("set -o pipefail; %s -e port4me::port4me",
+  cmd <- sprintf(paste("set -o pipefail; %s -e port4me::port4me --args",
                        "--user=alice --list=65535 | head -n 1"),
                  shQuote(rscript_bin()))
   res <- processx::run("bash", c("-c", cmd), error_on_status = FALSE,

@@ -43,12 +43,15 @@ run_in_locale <- function(lc, encoding, locpath = NULL, name) {
            collapse = ", "))
   script <- paste(
     sprintf("n=$(printf '%s')", bytes),
-    "run() { label=$1; shift; out=$(\"$@\" 2>&1); st=$?; echo \"$label:\" $out $st; }",
+    # (R < 4.2 warns on stdout about options not behind --args: dropped)
+    "t=$(mktemp)",
+    "run() { label=$1; shift; \"$@\" >\"$t\" 2>\"$t.err\"; st=$?; out=$(grep -vE \"^(WARNING: unknown option .*)?$\" \"$t\"; cat \"$t.err\"); echo \"$label:\" $out $st; }",
     sprintf("run option %s -e port4me::port4me --user=\"$n\" --list=2", rscript),
     sprintf("run args %s -e port4me::port4me --args --user=\"$n\" --list=2", rscript),
     sprintf("run tool %s -e port4me::port4me --user=alice --tool=\"$n\" --list=2", rscript),
     sprintf("PORT4ME_USER=\"$n\" run variable %s -e port4me::port4me --list=2", rscript),
     sprintf("run function %s -e %s", rscript, shQuote(fun)),
+    "rm -f \"$t\" \"$t.err\"",
     sep = "\n")
   env <- cli_child_env(c(LC_ALL = lc, LANG = lc, LANGUAGE = NA,
                          "_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any",

@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root_dir=${PORT4ME_OLDR_ROOT:-/var/cache/port4me/bullseye}
 suite=bullseye
 debs="r-base-core r-base-dev r-cran-testthat r-cran-withr r-cran-callr
-      r-cran-processx r-cran-httpuv r-cran-shiny"
+      r-cran-processx r-cran-httpuv r-cran-shiny locales"
 debs=$(echo $debs)
 stamp="$root_dir/.port4me-oldr-complete"
 stamp_text="recipe=2 suite=$suite debs=$debs"  # change recipe= to force a rebuild
