@@ -68,8 +68,10 @@ n_sel=$(wc -l < "$index")
 n_eq=$(awk -F'\t' '$5 == "equivalent"' "$index" | wc -l)
 
 if [ "$list" = 1 ]; then
-  awk -F'\t' '{ printf "%s\t%s:%s\t%s%s\n", $2, $3, $4, $7,
-                ($5 == "equivalent" ? "\t(equivalent)" : "") }' "$index"
+  awk -F'\t' '{ split($2, id, ":")
+                printf "%s\t%s:%s\t%s%s\n", $2, $3, $4,
+                  (id[3] == "stmt_del" ? "deleted: " $6 : $7),
+                  ($5 == "equivalent" ? "\t(equivalent)" : "") }' "$index"
   echo "$n_sel of $total mutants ($n_eq listed as equivalent)"
   exit 0
 fi
@@ -77,6 +79,13 @@ if [ -n "$sample" ]; then
   echo "sample of $n_sel of $total mutants, seed $seed (rerun: tools/mutate/run.sh --sample $sample --seed $seed)"
 else
   echo "$n_sel of $total mutants"
+fi
+
+n_run=$((n_sel - n_eq))
+if [ "$n_run" -eq 0 ]; then
+  echo "timeouts: 0 (counted as killed)"
+  echo "mutants: 0 killed, 0 survived, $n_eq equivalent, 0 stillborn"
+  exit 0
 fi
 
 ## 2. Build once into a base library; keep the object files
@@ -127,7 +136,8 @@ if awk -F'\t' '$3 == "freeport.c" && $5 == "run"' "$index" | grep -q .; then
   cp "$pkg/src/freeport.h" "$pkg/src/freeport.c" "$work/ct/src/"
   echo "=== baseline: tools/ctest on the unmutated src/freeport.c"
   t0=$(date +%s)
-  if ! TMPDIR="$work/tmp" bash "$work/ct/tools/ctest/run.sh" > "$work/ct.log" 2>&1; then
+  if ! env TMPDIR="$work/tmp" "${isolate[@]}" bash "$work/ct/tools/ctest/run.sh" \
+       > "$work/ct.log" 2>&1; then
     cat "$work/ct.log"; echo "tools/ctest fails on the unmutated code" >&2; exit 2
   fi
   t_ct=$(( $(date +%s) - t0 ))
@@ -207,12 +217,14 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
       cp "$work/ct/src/freeport.h" "$d/ct/src/"
       cp "$d/src/freeport.c" "$d/ct/src/"
       run_bounded "$ct_timeout" "$d/ct.log" env TMPDIR="$d/tmp" \
-        bash "$d/ct/tools/ctest/run.sh"
+        "${isolate[@]}" bash "$d/ct/tools/ctest/run.sh"
       rc=$?
       if [ "$rc" = 124 ]; then status=timeout; detail="tools/ctest timed out"
       elif [ "$rc" != 0 ]; then
         status=killed
-        detail="tools/ctest: $(grep -m1 -iE "fail|error|assert" "$d/ct.log" | cut -c1-150)"
+        detail=$(grep -m1 -E '^FAIL|ERROR SUMMARY: [1-9]|runtime error|Sanitizer|\((error|warning)\)|[1-9][0-9]* failed|make: \*\*\*' "$d/ct.log")
+        [ -n "$detail" ] || detail=$(tail -n 1 "$d/ct.log")
+        detail="tools/ctest: $(printf '%s' "$detail" | cut -c1-150)"
       fi
     fi
     if [ "$status" = survived ]; then
