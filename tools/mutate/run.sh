@@ -1,0 +1,291 @@
+#!/usr/bin/env bash
+# Mutation testing of port4me's C code (src/*.c); see tools/mutate/README.md.
+#
+#   tools/mutate/run.sh [--sample N] [--seed S] [--jobs J] [--list]
+#                       [--only ID]... [--no-netns] [PKGDIR]
+#
+# Derives the mutants from the current sources (mutants.R), builds the
+# package once into a base library, then for each mutant recompiles only the
+# mutated file, relinks port4me.so into a copy of the installed package, and
+# runs the testthat suite against it (suite.R: fastest files first, stopping
+# at the first failure), plus tools/ctest for mutants of src/freeport.c.
+# Ends with "mutants: K killed, S survived, E equivalent, B stillborn" and
+# exits 1 if a mutant not listed in tools/mutate/equivalent.txt survived
+# (2 when the tool itself cannot run).  Never writes to PKGDIR.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+pkg=$(cd "$here/../.." && pwd)
+sample="" seed="" jobs=1 list=0 netns=1
+only=()
+usage() { sed -n '4,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --sample) sample=${2:?}; shift 2 ;;
+    --seed) seed=${2:?}; shift 2 ;;
+    --jobs) jobs=${2:?}; shift 2 ;;
+    --only) only+=("--only" "${2:?}"); shift 2 ;;
+    --list) list=1; shift ;;
+    --no-netns) netns=0; shift ;;
+    -h|--help) usage ;;
+    -*) echo "unknown option: $1" >&2; usage ;;
+    *) pkg=$(cd "$1" && pwd) || exit 2; shift ;;
+  esac
+done
+for v in "$sample" "$seed" "$jobs"; do
+  case $v in ''|*[!0-9]*) [ -z "$v" ] || { echo "not a whole number: $v" >&2; exit 2; } ;; esac
+done
+[ "$jobs" -ge 1 ] || { echo "--jobs must be at least 1" >&2; exit 2; }
+
+if [ -n "${MUTATE_OUT:-}" ]; then
+  work=$MUTATE_OUT; mkdir -p "$work" || exit 2
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/port4me-mutate.XXXXXX") || exit 2
+fi
+chmod 755 "$work"  # tools/ctest and a privileged-port test run code as nobody
+cleanup() {
+  local f
+  for f in "$work"/m/*/pgid; do
+    [ -f "$f" ] && kill -KILL -- "-$(cat "$f")" 2>/dev/null
+  done
+  [ -n "${MUTATE_OUT:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+CC=$(R CMD config CC)
+CPP="$CC -E -P $(R CMD config --cppflags) -DNDEBUG"
+
+## 1. Derive the mutants
+if [ -n "$sample" ] && [ -z "$seed" ]; then seed=$(( $(date +%s) % 1000000 )); fi
+args=(--src "$pkg/src" --out "$work/mutants" --cpp "$CPP"
+      --equivalent "$here/equivalent.txt" "${only[@]}")
+[ -n "$sample" ] && args+=(--sample "$sample" --seed "$seed")
+Rscript "$here/mutants.R" "${args[@]}" || exit 2
+index=$work/mutants/index.tsv
+total=$(cat "$work/mutants/total")
+n_sel=$(wc -l < "$index")
+n_eq=$(awk -F'\t' '$5 == "equivalent"' "$index" | wc -l)
+
+if [ "$list" = 1 ]; then
+  awk -F'\t' '{ split($2, id, ":")
+                printf "%s\t%s:%s\t%s%s\n", $2, $3, $4,
+                  (id[3] == "stmt_del" ? "deleted: " $6 : $7),
+                  ($5 == "equivalent" ? "\t(equivalent)" : "") }' "$index"
+  echo "$n_sel of $total mutants ($n_eq listed as equivalent)"
+  exit 0
+fi
+if [ -n "$sample" ]; then
+  echo "sample of $n_sel of $total mutants, seed $seed (rerun: tools/mutate/run.sh --sample $sample --seed $seed)"
+else
+  echo "$n_sel of $total mutants"
+fi
+
+n_run=$((n_sel - n_eq))
+if [ "$n_run" -eq 0 ]; then
+  echo "timeouts: 0 (counted as killed)"
+  echo "mutants: 0 killed, 0 survived, $n_eq equivalent, 0 stillborn"
+  exit 0
+fi
+
+## 2. Build once into a base library; keep the object files
+# shellcheck source=../install-copy.sh
+. "$here/../install-copy.sh"
+mkdir -p "$work/build" "$work/base"
+: > "$work/makevars"
+echo "=== building the unmutated package"
+install_copy "$pkg" "$work/build" "$work/base" "$work/makevars" "$work/install.log" || exit 2
+link_cmd=$(grep -E -- "-o port4me\.so " "$work/install.log" | tail -n 1)
+[ -n "$link_cmd" ] || { echo "cannot find the link command in the install log" >&2; exit 2; }
+compile_cmd() {  # the command R used to compile src/$1
+  grep -E -- "-c $1 -o ${1%.c}\.o\$" "$work/install.log" | tail -n 1
+}
+
+# Network isolation: each run in its own network namespace (as root), so
+# that parallel runs, and other users of the machine, cannot take its ports.
+if [ "$netns" = 1 ] && [ "$(id -u)" = 0 ] &&
+   unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
+  isolate=(unshare -n sh -c 'ip link set lo up && exec "$@"' sh)
+  echo "each test run in its own network namespace"
+else
+  isolate=()
+fi
+
+## 3. Baseline: the unmutated package must pass; time it, order the files
+cp -a "$pkg/tests" "$work/tests"
+tdir=$work/tests/testthat
+mkdir -p "$work/tmp"
+echo "=== baseline: the test suite on the unmutated package"
+t0=$(date +%s)
+if ! env R_LIBS="$work/base" TMPDIR="$work/tmp" "${isolate[@]}" \
+     Rscript "$here/suite.R" baseline "$tdir" "$work/times"; then
+  echo "the unmutated package fails its tests: no mutant can be judged" >&2
+  exit 2
+fi
+t_suite=$(( $(date +%s) - t0 ))
+cut -f1 "$work/times" > "$work/order"
+timeout_s=${MUTATE_TIMEOUT:-$(( 3 * t_suite + 60 ))}
+echo "baseline suite: ${t_suite} s; per-mutant timeout ${timeout_s} s"
+
+ct_timeout=0
+if awk -F'\t' '$3 == "freeport.c" && $5 == "run"' "$index" | grep -q .; then
+  mkdir -p "$work/ct/tools/ctest" "$work/ct/src"
+  cp "$pkg/tools/ctest/run.sh" "$pkg/tools/ctest/test_freeport.c" "$work/ct/tools/ctest/"
+  # a mutant may compile with a warning; -Werror would call that a kill
+  sed 's/ -Werror\b//' "$pkg/tools/ctest/Makefile" > "$work/ct/tools/ctest/Makefile"
+  cp "$pkg/src/freeport.h" "$pkg/src/freeport.c" "$work/ct/src/"
+  echo "=== baseline: tools/ctest on the unmutated src/freeport.c"
+  t0=$(date +%s)
+  if ! env TMPDIR="$work/tmp" "${isolate[@]}" bash "$work/ct/tools/ctest/run.sh" \
+       > "$work/ct.log" 2>&1; then
+    cat "$work/ct.log"; echo "tools/ctest fails on the unmutated code" >&2; exit 2
+  fi
+  t_ct=$(( $(date +%s) - t0 ))
+  ct_timeout=${MUTATE_TIMEOUT:-$(( 3 * t_ct + 60 ))}
+  echo "baseline tools/ctest: ${t_ct} s; timeout ${ct_timeout} s"
+fi
+
+## 4. The mutants
+# run_bounded LIMIT LOG CMD...: run CMD in its own process group, killed
+# (with all its children) after LIMIT seconds; returns 124 on timeout.
+run_bounded() {
+  local limit=$1 log=$2 pid rc; shift 2
+  timeout -k 10 "$limit" "$@" > "$log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$d/pgid"
+  wait "$pid"; rc=$?
+  kill -KILL -- "-$pid" 2>/dev/null  # anything the tests left behind
+  rm -f "$d/pgid"
+  [ "$rc" = 137 ] && rc=124
+  return "$rc"
+}
+
+# run_watched LOG CMD...: run the test suite like run_bounded, and also end
+# it when one test file runs over its budget (3 times its baseline time plus
+# 30 s): suite.R names the file it is on in $d/progress.
+declare -A budget
+while IFS=$'\t' read -r f secs; do
+  budget[$f]=$(awk -v t="$secs" 'BEGIN { printf "%d", 3 * t + 30 }')
+done < "$work/times"
+run_watched() {
+  local log=$1 pid rc cur="" start=0 now f lim over=0; shift
+  timeout -k 10 "$timeout_s" "$@" > "$log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$d/pgid"
+  while :; do
+    sleep 1
+    state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)
+    [ -n "$state" ] && [ "$state" != Z ] || break
+    f=$(cat "$d/progress" 2>/dev/null)
+    now=$(date +%s)
+    [ "$f" = "$cur" ] || { cur=$f; start=$now; }
+    lim=$timeout_s
+    [ -z "$cur" ] || lim=${budget[$cur]:-$timeout_s}
+    if [ -n "$cur" ] && [ $((now - start)) -gt "$lim" ]; then
+      over=1; kill -KILL -- "-$pid" 2>/dev/null; break
+    fi
+  done
+  wait "$pid"; rc=$?
+  kill -KILL -- "-$pid" 2>/dev/null
+  rm -f "$d/pgid"
+  if [ "$over" = 1 ]; then echo "$cur ran over its ${lim} s budget" >> "$log"; return 124; fi
+  [ "$rc" = 137 ] && rc=124
+  return "$rc"
+}
+
+run_one() {  # run_one N ID FILE: writes $work/results/N
+  local n=$1 id=$2 file=$3 t0 status detail="" cmd o rc
+  d=$work/m/$n
+  mkdir -p "$d/src" "$d/lib" "$d/tmp"
+  t0=$(date +%s)
+  cp "$work/build/src/"*.h "$d/src/"
+  cp "$work/mutants/$n/$file" "$d/src/$file"
+  for o in "$work/build/src/"*.o; do
+    [ "$(basename "$o")" = "${file%.c}.o" ] || ln -s "$o" "$d/src/"
+  done
+  cmd=$(compile_cmd "$file")
+  if ! (cd "$d/src" && eval "$cmd" && eval "$link_cmd") > "$d/build.log" 2>&1; then
+    status=stillborn
+    detail=$(grep -m1 -E "error" "$d/build.log")
+  else
+    cp -a "$work/base/port4me" "$d/lib/"
+    cp "$d/src/port4me.so" "$d/lib/port4me/libs/port4me.so"
+    status=survived
+    if [ "$file" = freeport.c ]; then
+      mkdir -p "$d/ct/tools" "$d/ct/src"
+      cp -a "$work/ct/tools/ctest" "$d/ct/tools/"
+      cp "$work/ct/src/freeport.h" "$d/ct/src/"
+      cp "$d/src/freeport.c" "$d/ct/src/"
+      run_bounded "$ct_timeout" "$d/ct.log" env TMPDIR="$d/tmp" \
+        "${isolate[@]}" bash "$d/ct/tools/ctest/run.sh"
+      rc=$?
+      if [ "$rc" = 124 ]; then status=timeout; detail="tools/ctest timed out"
+      elif [ "$rc" != 0 ]; then
+        status=killed
+        detail=$(grep -m1 -E '^FAIL|ERROR SUMMARY: [1-9]|runtime error|Sanitizer|\((error|warning)\)|[1-9][0-9]* failed|make: \*\*\*' "$d/ct.log")
+        [ -n "$detail" ] || detail=$(tail -n 1 "$d/ct.log")
+        detail="tools/ctest: $(printf '%s' "$detail" | cut -c1-150)"
+      fi
+    fi
+    if [ "$status" = survived ]; then
+      run_watched "$d/suite.log" \
+        env R_LIBS="$d/lib" TMPDIR="$d/tmp" MUTATE_PROGRESS="$d/progress" \
+        "${isolate[@]}" Rscript "$here/suite.R" mutant "$tdir" "$work/order"
+      rc=$?
+      if [ "$rc" = 124 ]; then
+        status=timeout
+        detail=$(grep -m1 "ran over its" "$d/suite.log")
+        [ -n "$detail" ] || detail="the test suite ran over ${timeout_s} s"
+      elif [ "$rc" != 0 ]; then
+        status=killed
+        detail=$(grep -m1 "^killed by " "$d/suite.log" | sed 's/^killed by //' | cut -c1-150)
+        [ -n "$detail" ] || detail="R failed: $(tail -n 1 "$d/suite.log" | cut -c1-120)"
+      fi
+    fi
+  fi
+  local secs=$(( $(date +%s) - t0 ))
+  printf '%s\t%s\t%s\t%s\n' "$status" "$secs" "$id" "$detail" > "$work/results/$n"
+  printf '[%s/%s] %-45s %-9s %4s s  %s\n' "$n" "$n_sel" "$id" "$status" "$secs" "$detail"
+  [ -n "${MUTATE_OUT:-}" ] || rm -rf "$d"
+}
+
+mkdir -p "$work/results" "$work/m"
+echo "=== mutants ($jobs at a time)"
+while IFS=$'\t' read -r n id file line status _; do
+  if [ "$status" = equivalent ]; then
+    printf 'equivalent\t0\t%s\t\n' "$id" > "$work/results/$n"
+    continue
+  fi
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  run_one "$n" "$id" "$file" &
+done < "$index"
+wait
+
+## 5. Summary
+count() { cat "$work"/results/* 2>/dev/null | awk -F'\t' -v s="$1" '$1 == s' | wc -l; }
+mean() {
+  cat "$work"/results/* 2>/dev/null | awk -F'\t' -v s="$1" \
+    '$1 == s { t += $2; n++ } END { if (n) printf "%.0f s", t / n; else printf "-" }'
+}
+k=$(count killed); s=$(count survived); e=$(count equivalent)
+b=$(count stillborn); t=$(count timeout)
+done_n=$(ls "$work/results" | wc -l)
+if [ "$s" -gt 0 ]; then
+  echo
+  echo "=== survivors (behaviour that no test checks)"
+  for r in "$work"/results/*; do
+    IFS=$'\t' read -r status secs id _ < "$r"
+    [ "$status" = survived ] || continue
+    n=$(basename "$r")
+    file=$(awk -F'\t' -v n="$n" '$1 == n { print $3 }' "$index")
+    echo "--- $id"
+    diff -U1 --label "a/src/$file" --label "b/src/$file" \
+      "$work/build/src/$file" "$work/mutants/$n/$file" | tail -n +3
+  done
+fi
+echo
+echo "time per mutant: killed $(mean killed), survived $(mean survived), stillborn $(mean stillborn), timeout $(mean timeout)"
+[ "$done_n" -eq "$n_sel" ] || echo "only $done_n of $n_sel mutants finished"
+echo "timeouts: $t (counted as killed)"
+echo "mutants: $((k + t)) killed, $s survived, $e equivalent, $b stillborn"
+[ "$s" -eq 0 ] && [ "$done_n" -eq "$n_sel" ]
