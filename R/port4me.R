@@ -200,7 +200,7 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
   # the account name is looked up only when it can matter
   account <- if (is.null(user) && (is.na(env[[1L]]) || !nzchar(env[[1L]])) &&
                  (is.na(env[[2L]]) || !nzchar(env[[2L]])))
-    account_name(env[[n + 1L]])
+    account_name(env[n + seq_along(account_vars)])
   .Call(R_port4me,
         if (!is.null(tool)) arg_string(tool, "tool", empty_ok = TRUE),
         if (!is.null(user)) arg_string(user, "user", empty_ok = FALSE),
@@ -221,11 +221,14 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
 names_at <- 1:3
 
 # The account name from the operating system, as Python's
-# getpass.getuser() finds it when USER is unset: USERNAME on Windows, the
-# effective user elsewhere.
-account_name <- function(username) {
-  name <- if (.Platform$OS.type == "windows" && !is.na(username) &&
-              nzchar(username)) username else Sys.info()[["effective_user"]]
+# getpass.getuser() finds it when USER is unset: on Windows the first of
+# LOGNAME, LNAME and USERNAME that is set (`windows_names`, their values),
+# else, and elsewhere, the effective user of the process.
+account_name <- function(windows_names,
+                         windows = .Platform$OS.type == "windows") {
+  set <- windows_names[!is.na(windows_names) & nzchar(windows_names)]
+  name <- if (windows && length(set)) set[[1L]] else
+    Sys.info()[["effective_user"]]
   y <- if (is.null(name) || is.na(name)) NA_character_ else to_utf8(name)
   if (is.na(y)) NULL else y
 }

@@ -4,6 +4,10 @@
 the <- new.env(parent = emptyenv())
 
 .onLoad <- function(libname, pkgname) {
-  the$vars <- c(.Call(R_port4me_vars), "USERNAME")
-  the$n_c_vars <- length(the$vars) - 1L
+  the$vars <- c(.Call(R_port4me_vars), account_vars)
+  the$n_c_vars <- length(the$vars) - length(account_vars)
 }
+
+# Where Python's getpass.getuser() finds the user name on Windows after
+# USER (which port4me reads before these, SPEC section 4).
+account_vars <- c("LOGNAME", "LNAME", "USERNAME")

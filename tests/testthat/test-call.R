@@ -6,7 +6,7 @@ call_port4me <- function(...) {
   args <- list(tool = NULL, user = "alice", prepend = NULL, include = NULL,
                exclude = NULL, skip = NULL, list = 1L, test = NULL,
                max_tries = NULL, must_work = NULL, reserve = NULL,
-               env = rep(NA_character_, length(port4me:::the$vars) - 1L),
+               env = rep(NA_character_, port4me:::the$n_c_vars),
                account = NULL)
   given <- list(...)
   args[names(given)] <- given
@@ -14,7 +14,7 @@ call_port4me <- function(...) {
 }
 
 test_that("the direct call works with plain values", {
-  env <- rep(NA_character_, length(port4me:::the$vars) - 1L)
+  env <- rep(NA_character_, port4me:::the$n_c_vars)
   env[match("_PORT4ME_CHECK_AVAILABLE_PORTS_", port4me:::the$vars)] <- "any"
   expect_identical(call_port4me(list = 3L), c(30845L, 19654L, 32310L))
   expect_identical(call_port4me(list = NULL, env = env), 30845L)
@@ -36,10 +36,10 @@ call_cases <- list(
   list(list = 0L), list(list = 2^31), list(test = 0L), list(test = 65536),
   list(max_tries = 0), list(reserve = -1),
   list(env = "x"), list(env = 1:20), list(env = NULL),
-  list(env = replace(rep(NA_character_, length(port4me:::the$vars) - 1L),
+  list(env = replace(rep(NA_character_, port4me:::the$n_c_vars),
                      match("_PORT4ME_CHECK_AVAILABLE_PORTS_",
                            port4me:::the$vars), "yes")),
-  list(env = replace(rep(NA_character_, length(port4me:::the$vars) - 1L),
+  list(env = replace(rep(NA_character_, port4me:::the$n_c_vars),
                      match("PORT4ME_USER", port4me:::the$vars), "\xff"),
        user = NULL)
 )

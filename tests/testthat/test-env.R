@@ -181,3 +181,20 @@ test_that("errors name the argument or variable", {
   withr::local_envvar(PORT4ME_TEST = NA)
   expect_error(port4me(user = ""), "'user'")
 })
+
+test_that("the account name is found as Python's getpass.getuser() finds it", {
+  account <- port4me:::account_name
+  me <- Sys.info()[["effective_user"]]
+  # Windows: LOGNAME, LNAME, USERNAME, in this order; else the OS's answer
+  expect_identical(account(c("lg", "ln", "un"), windows = TRUE), "lg")
+  expect_identical(account(c(NA, "ln", "un"), windows = TRUE), "ln")
+  expect_identical(account(c("", NA, "un"), windows = TRUE), "un")
+  expect_identical(account(c(NA, NA, NA), windows = TRUE), me)
+  # elsewhere the effective user, whatever the variables say
+  expect_identical(account(c("lg", "ln", "un"), windows = FALSE), me)
+  # and port4me() uses it when PORT4ME_USER and USER are unset
+  local_port4me_env(PORT4ME_USER = NA, USER = NA, LOGNAME = "someone-else")
+  if (.Platform$OS.type != "windows") {
+    expect_identical(port4me(list = 2), port4me(user = me, list = 2))
+  }
+})
