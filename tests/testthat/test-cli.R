@@ -441,3 +441,24 @@ test_that("--max-tries, --must-work and --reserve reach port4me()", {
   expect_identical(res$status, 2L)
   expect_match(res$stderr, "^Error: No free port found after checking 1 ")
 })
+
+test_that("upstream's way: --no-init-file, --args, as an unprivileged user", {
+  skip_unless_nobody_can_load()
+  # port 80 is privileged: not free for nobody (exit 1, no output)
+  cli <- c("--no-init-file", "-e", "port4me::port4me", "--args")
+  res <- run_as_nobody(c(cli, "--test=80"))
+  expect_identical(res$status, 1L)
+  expect_identical(res$stdout, character())
+  res <- run_as_nobody(c(cli, "--user=alice", "--list=3"))
+  expect_identical(res$status, 0L)
+  expect_identical(res$stdout, c("30845", "19654", "32310"))
+  res <- run_as_nobody(c(cli, "--user=alice", "--tool=rstudio"),
+                       "_PORT4ME_CHECK_AVAILABLE_PORTS_=any")
+  expect_identical(res$stdout, "22486")
+  res <- run_as_nobody(c(cli, "--user=alice", "--include=1-1023",
+                         "--max-tries=5", "--must-work=false"))
+  expect_identical(res$stdout, "-1")
+  res <- run_as_nobody(c(cli, "--skip=x"))
+  expect_identical(res$status, 2L)
+  expect_match(res$stderr, "^Error: --skip must be", all = FALSE)
+})

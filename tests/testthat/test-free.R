@@ -149,39 +149,8 @@ test_that("privileged ports are not free for an unprivileged user", {
     sep = "\n"), port, user, port, port, user, port)
 
   if (identical(unname(Sys.info()[["effective_user"]]), "root")) {
-    setpriv <- Sys.which("setpriv")
-    if (!nzchar(setpriv)) skip("running as root, and setpriv is not found")
-    group <- if (length(suppressWarnings(system2(
-      "getent", c("group", "nogroup"), stdout = TRUE)))) "nogroup" else
-        "nobody"
-    run <- function(code) {
-      out <- tempfile()
-      err <- tempfile()
-      on.exit(unlink(c(out, err)))
-      env <- c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
-               "HOME=/tmp", "R_TESTS=", "PORT4ME_DEBUG=", "PORT4ME_TEST=",
-               "PORT4ME_LIST=", "_PORT4ME_CHECK_AVAILABLE_PORTS_=",
-               # nobody's claims would live in HOME, not in ours
-               "XDG_RUNTIME_DIR=")
-      status <- suppressWarnings(system2(
-        setpriv, c("--reuid=nobody", paste0("--regid=", group),
-                   "--clear-groups", shQuote(rscript_bin()), "-e",
-                   shQuote(code)),
-        stdout = out, stderr = err, env = env, timeout = 120))
-      list(status = status, stdout = readLines(out, warn = FALSE),
-           stderr = readLines(err, warn = FALSE))
-    }
-    probe <- run(paste0("library(port4me); cat(Sys.info()[['effective_user']],",
-                        " getNamespaceInfo('port4me', 'path'), sep = '\\n')"))
-    loaded <- normalizePath(getNamespaceInfo("port4me", "path"))
-    if (!identical(probe$status, 0L) ||
-        !identical(probe$stdout[2], loaded)) {
-      skip(paste("running as root, and user nobody cannot load the port4me",
-                 "under test (is its library readable by nobody?):",
-                 paste(c(probe$stdout, probe$stderr), collapse = " ")))
-    }
-    expect_identical(probe$stdout[1], "nobody")
-    res <- run(code)
+    skip_unless_nobody_can_load()
+    res <- run_as_nobody(c("-e", code))
     expect_identical(res$status, 0L, info = paste(res$stderr, collapse = "\n"))
     out <- res$stdout
     err <- paste(res$stderr, collapse = "\n")
@@ -204,7 +173,12 @@ test_that("10,000 tests leave the number of open file descriptors alone", {
   s <- listen_on("::", held)
   on.exit(s$stop())
   free <- port4me(user = user)
-  fds <- function() length(list.files(fd_dir))
+  # (connections that earlier tests left to the garbage collector would
+  # otherwise close in between and change the count)
+  fds <- function() {
+    gc()
+    length(list.files(fd_dir))
+  }
   before <- fds()
   n_free <- 0L
   for (i in seq_len(5000L)) {
