@@ -278,3 +278,116 @@ test_that("the completion offers exactly the options of the command line's --hel
   opts <- sub("^  ", "", opts[[1L]])
   expect_setequal(offered, opts)
 })
+
+test_that("the Slurm job script starts the server on the user's port and prints the SSH tunnel", {
+  skip_on_cran()
+  skip_if_not_installed("processx")
+  skip_if_not(cli_package_installed(),
+              "port4me is not loaded from an installed library")
+  script <- system.file("examples", "jupyter-lab.sbatch", package = "port4me")
+  skip_if(!nzchar(script), "the example job script is not installed")
+
+  user <- paste0("p4m-slurm-", Sys.getpid())
+  port <- port4me("jupyter-lab", user = user, list = 1)
+  if (!port4me(test = port)) skip("the test user's first port is in use")
+
+  # Jupyter is not what is tested here, and is not installed: a `jupyter`
+  # first on PATH prints the command line it was given instead of serving
+  bin <- withr::local_tempdir()
+  writeLines(c("#!/bin/sh", 'echo "jupyter $*"'), file.path(bin, "jupyter"))
+  Sys.chmod(file.path(bin, "jupyter"), "755")
+  node <- processx::run("hostname")$stdout
+  node <- sub("\n$", "", node)
+
+  path <- paste(bin, R.home("bin"), Sys.getenv("PATH"),
+                sep = .Platform$path.sep)
+  res <- processx::run(bash_bin(), script, error_on_status = FALSE,
+                       timeout = 60, env = cli_child_env(c(
+                         PATH = path, USER = user, SLURM_SUBMIT_HOST = "login1"
+                       )))
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_identical(text_lines(res$stdout), c(
+    "On your laptop, run:",
+    sprintf("  ssh -N -L %d:%s:%d %s@login1", port, node, port, user),
+    sprintf("and open http://localhost:%d/lab with the token printed below.", port),
+    sprintf("jupyter lab --no-browser --ip=%s --port=%d", node, port)
+  ))
+})
+
+test_that("the README's install command works for a user who is not root, and installs the vignette", {
+  skip_on_cran()
+  skip_on_os("windows")
+  # Run from the tests of a source tree (as .ci/run does), not of R CMD check
+  root <- normalizePath(file.path("..", ".."))
+  readme <- file.path(root, "README.md")
+  skip_if_not(file.exists(readme) && file.exists(file.path(root, "DESCRIPTION")),
+              "README.md is not found (tests not run from the source tree)")
+
+  # The one command of the section "Install and run"
+  lines <- readLines(readme, encoding = "UTF-8")
+  start <- grep("^## Install and run", lines)
+  expect_length(start, 1L)
+  fences <- grep("^```", lines)
+  fences <- fences[fences > start][1:2]
+  cmd <- lines[(fences[1] + 1L):(fences[2] - 1L)]
+  expect_identical(lines[fences[1]], "```sh")
+  expect_length(cmd, 1L)
+
+  # A world-readable copy of the source tree, and an empty home directory
+  base <- tempfile("p4m-readme-", tmpdir = "/tmp")
+  dir.create(base)
+  on.exit(unlink(base, recursive = TRUE), add = TRUE)
+  src <- file.path(base, "src")
+  home <- file.path(base, "home")
+  dir.create(src)
+  dir.create(home)
+  entries <- setdiff(list.files(root, all.files = TRUE, no.. = TRUE), ".git")
+  expect_true(all(file.copy(file.path(root, entries), src, recursive = TRUE)))
+  unlink(list.files(file.path(src, "src"), "[.](o|so)$", full.names = TRUE))
+  system2("chmod", c("-R", "a+rX", shQuote(base)))
+
+  env <- c("PATH" = paste(R.home("bin"), "/usr/local/bin:/usr/bin:/bin", sep = ":"),
+           HOME = home, LANG = "C.UTF-8", TMPDIR = "/tmp")
+  script <- paste("cd", shQuote(src), "&&", cmd)
+  if (identical(unname(Sys.info()[["effective_user"]]), "root")) {
+    setpriv <- Sys.which("setpriv")
+    skip_if(!nzchar(setpriv), "running as root, and setpriv is not found")
+    group <- if (length(suppressWarnings(system2(
+      "getent", c("group", "nogroup"), stdout = TRUE)))) "nogroup" else "nobody"
+    system2("chown", c("nobody", shQuote(home)))
+    user <- "nobody"
+    env <- c(env, USER = user)
+    res <- processx::run(setpriv, c("--reuid=nobody", paste0("--regid=", group),
+                                    "--clear-groups", "env", "-i",
+                                    paste0(names(env), "=", env),
+                                    "bash", "-c", script),
+                         error_on_status = FALSE, timeout = 600)
+  } else {
+    user <- Sys.getenv("USER")
+    res <- processx::run("env", c("-i", paste0(names(env), "=", env),
+                                  paste0("USER=", user), "bash", "-c", script),
+                         error_on_status = FALSE, timeout = 600)
+  }
+  info <- paste(res$stdout, res$stderr, sep = "\n")
+  expect_identical(res$status, 0L, info = info)
+
+  # It printed the user's port, as this process computes it
+  out <- text_lines(res$stdout)
+  withr::local_envvar(c(PORT4ME_USER = NA, PORT4ME_TOOL = NA,
+                        PORT4ME_INCLUDE = NA, PORT4ME_EXCLUDE = NA,
+                        PORT4ME_PREPEND = NA, PORT4ME_SKIP = NA,
+                        "_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA))
+  expect_identical(out[length(out)], as.character(port4me(user = user)),
+                   info = info)
+
+  # into the user's own library, with the vignette when it can be built
+  installed <- list.files(home, "^DESCRIPTION$", recursive = TRUE,
+                          full.names = TRUE)
+  installed <- installed[basename(dirname(installed)) == "port4me"]
+  expect_length(installed, 1L)
+  if (requireNamespace("knitr", quietly = TRUE) &&
+      requireNamespace("rmarkdown", quietly = TRUE) &&
+      rmarkdown::pandoc_available()) {
+    expect_true(file.exists(file.path(dirname(installed), "doc", "port4me.html")))
+  }
+})
