@@ -72,10 +72,17 @@
 #'   `PORT4ME_LIST`, else a single free port is returned.
 #' @param test A single port (1..65535): only say whether that port is free
 #'   now; all other arguments are ignored. Default: `PORT4ME_TEST`.
-#' @param max_tries A single whole number >= 1: how many ports of the stream
-#'   to check before giving up.
-#' @param must_work `TRUE` or `FALSE`: when no free port is found within
-#'   `max_tries`, signal an error (`TRUE`) or return `-1L` (`FALSE`).
+#' @param max_tries A single whole number >= 1: how many distinct ports of
+#'   the stream to check before giving up. Default: `PORT4ME_MAX_TRIES`,
+#'   else 65535. The search also ends, sooner, once every port of the stream
+#'   (the prepended ports and every candidate) has been checked once.
+#' @param must_work `TRUE` or `FALSE`: when no free port is found, signal an
+#'   error of class `port4me_no_port` (`TRUE`) or return `-1L` (`FALSE`).
+#'   Default: `PORT4ME_MUST_WORK` (`true` or `false`), else `TRUE`.
+#' @param reserve A single whole number >= 0: claim the port that is
+#'   returned for this many seconds, so that other port4me calls of the same
+#'   user pass it over until then (see "Claims" below). Default:
+#'   `PORT4ME_RESERVE`, else 0 (claim nothing).
 #'
 #' @return
 #' * By default, a single integer: the first free port of the stream. If no
@@ -85,8 +92,19 @@
 #'   stream, in order, free or not.
 #' * With `test`, `TRUE` if that port is free now, else `FALSE`.
 #'
-#' An invalid argument or environment variable is an error whose message
-#' names it.
+#' @section Errors:
+#' Every error is a condition of class `port4me_error` and of one of these
+#' classes, so that callers can tell them apart without reading messages:
+#' * `port4me_invalid`: a bad argument or environment variable, or an empty
+#'   set of candidate ports; its field `source` names the argument or
+#'   variable (e.g. `"skip"` or `"PORT4ME_SKIP"`);
+#' * `port4me_no_port`: no free port was found;
+#' * `port4me_system`: whether a port is free cannot be tested (e.g. the
+#'   process is out of file descriptors); the message names the failing step
+#'   and the system's error.
+#'
+#' For example,
+#' `tryCatch(port4me("shiny"), port4me_no_port = function(e) 8080L)`.
 #'
 #' @section Port specifications:
 #' A specification string holds comma- and/or space-separated tokens: a port
@@ -144,21 +162,50 @@
 #' @export
 port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
                     exclude = NULL, skip = NULL, list = NULL, test = NULL,
-                    max_tries = 65535L, must_work = TRUE) {
-  # Check the arguments that were given; C reads what was not from the
-  # environment (see ?port4me.settings) and checks that.
-  if (!is.null(tool)) arg_string(tool, "tool", empty_ok = TRUE)
-  if (!is.null(user)) arg_string(user, "user", empty_ok = FALSE)
-  if (!is.null(prepend)) arg_ports(prepend, "prepend")
-  if (!is.null(include)) arg_ports(include, "include")
-  if (!is.null(exclude)) arg_ports(exclude, "exclude")
-  if (!is.null(skip)) arg_count(skip, "skip", 0)
-  if (!is.null(list)) arg_count(list, "list", 1)
-  if (!is.null(test)) arg_count(test, "test", 1, 65535)
-  if (!identical(max_tries, 65535L)) arg_count(max_tries, "max_tries", 1)
-  if (!identical(must_work, TRUE)) arg_flag(must_work, "must_work")
-  .Call(R_port4me, tool, user, prepend, include, exclude, skip, list, test,
-        max_tries, must_work)
+                    max_tries = 65535L, must_work = TRUE, reserve = NULL) {
+  # R reads the environment once and checks the arguments; C applies the
+  # rules (src/settings.c) and does the work.  max_tries and must_work fall
+  # back to their variables only when they are not given.
+  env <- Sys.getenv(the$vars, unset = NA_character_, names = FALSE)
+  n <- the$n_c_vars
+  # names in variables: C reads UTF-8 (and so, in the C locale, bytes as
+  # UTF-8); in other sessions they are decoded from the native encoding
+  if (!isTRUE(l10n_info()[["UTF-8"]]) && !c_locale()) {
+    for (i in names_at) {
+      if (!is.na(env[[i]]) && !is.na(y <- to_utf8(env[[i]]))) env[[i]] <- y
+    }
+  }
+  # the account name is looked up only when it can matter
+  account <- if (is.null(user) && (is.na(env[[1L]]) || !nzchar(env[[1L]])) &&
+                 (is.na(env[[2L]]) || !nzchar(env[[2L]])))
+    account_name(env[[n + 1L]])
+  .Call(R_port4me,
+        if (!is.null(tool)) arg_string(tool, "tool", empty_ok = TRUE),
+        if (!is.null(user)) arg_string(user, "user", empty_ok = FALSE),
+        if (!is.null(prepend)) arg_ports(prepend, "prepend"),
+        if (!is.null(include)) arg_ports(include, "include"),
+        if (!is.null(exclude)) arg_ports(exclude, "exclude"),
+        if (!is.null(skip)) arg_count(skip, "skip", 0),
+        if (!is.null(list)) arg_count(list, "list", 1),
+        if (!is.null(test)) arg_count(test, "test", 1, 65535),
+        if (!missing(max_tries)) arg_count(max_tries, "max_tries", 1),
+        if (!missing(must_work)) arg_flag(must_work, "must_work"),
+        if (!is.null(reserve)) arg_count(reserve, "reserve", 0),
+        env[seq_len(n)], account)
+}
+
+# Positions in the$vars of the variables that hold names (PORT4ME_USER,
+# USER, PORT4ME_TOOL): decoded to UTF-8 like the arguments.
+names_at <- 1:3
+
+# The account name from the operating system, as Python's
+# getpass.getuser() finds it when USER is unset: USERNAME on Windows, the
+# effective user elsewhere.
+account_name <- function(username) {
+  name <- if (.Platform$OS.type == "windows" && !is.na(username) &&
+              nzchar(username)) username else Sys.info()[["effective_user"]]
+  y <- if (is.null(name) || is.na(name)) NA_character_ else to_utf8(name)
+  if (is.na(y)) NULL else y
 }
 
 # `Rscript -e port4me::port4me` prints this function; its print method

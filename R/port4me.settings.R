@@ -2,24 +2,30 @@
 #'
 #' Every argument of [port4me()] that is left `NULL` falls back to an
 #' environment variable, so that users and system administrators can
-#' configure port4me once, outside of the code that calls it. The same
-#' variables are understood by every port4me implementation (R, Python,
-#' Bash) and by the command line, `Rscript -e port4me::port4me`. They are
-#' read anew at each call. An unset variable and an empty one mean the same;
-#' an invalid value is an error that names the variable.
+#' configure port4me once, outside of the code that calls it. The command
+#' line, `Rscript -e port4me::port4me`, reads the same variables, and the
+#' Python and Bash implementations of port4me read the `PORT4ME_*`
+#' variables that they support under the same names. The variables are read
+#' anew at each call. Each variable has a help page alias, so that, e.g.,
+#' `?PORT4ME_EXCLUDE` opens this page.
+#'
+#' An argument wins over its variable: a variable is used only when the
+#' argument is `NULL`. An unset variable and an empty one mean the same,
+#' except for the three `PORT4ME_EXCLUDE_UNSAFE` variables (see below).
+#' An invalid value is an error that names the variable.
 #'
 #' @section User-level settings:
 #' \describe{
 #'   \item{\env{PORT4ME_USER}}{The user whose sequence of ports is used
-#'     (argument `user`). Default: `USER`, else the account name.}
-#'   \item{\env{USER}}{Used when `PORT4ME_USER` is unset. Default: set by the
-#'     system.}
+#'     (argument `user`). Default: the `USER` variable, else the account
+#'     name of the process.}
 #'   \item{\env{PORT4ME_TOOL}}{The tool, e.g. `rstudio` (argument `tool`).
 #'     Default: none.}
 #'   \item{\env{PORT4ME_PREPEND}}{Ports to try first, in order (argument
 #'     `prepend`). Default: none.}
-#'   \item{\env{PORT4ME_INCLUDE}}{Ports the sequence may use (argument
-#'     `include`). Default: none, i.e. `1024-65535`.}
+#'   \item{\env{PORT4ME_INCLUDE}}{The only ports the sequence may use
+#'     (argument `include`). Default: none, i.e. `1024-65535`, unless
+#'     `PORT4ME_INCLUDE_SITE` is set.}
 #'   \item{\env{PORT4ME_EXCLUDE}}{Ports the sequence must not use (argument
 #'     `exclude`). Default: none.}
 #'   \item{\env{PORT4ME_SKIP}}{How many ports of the stream to drop first
@@ -28,75 +34,109 @@
 #'     `list`). Default: none.}
 #'   \item{\env{PORT4ME_TEST}}{Only test whether that port is free (argument
 #'     `test`). Default: none.}
+#'   \item{\env{PORT4ME_MAX_TRIES}}{How many ports to check at most before
+#'     giving up (argument `max_tries`). Default: `65535`.}
+#'   \item{\env{PORT4ME_MUST_WORK}}{`true` or `false`: whether finding no
+#'     free port is an error (`true`) or gives `-1` (`false`) (argument
+#'     `must_work`). Default: `true`.}
+#'   \item{\env{PORT4ME_RESERVE}}{Claim the port that is returned for that
+#'     many seconds (argument `reserve`); see "Claims" below. Default: `0`,
+#'     no claim.}
 #' }
 #'
-#' Port sets (`PREPEND`, `INCLUDE`, `EXCLUDE` and their `_SITE` variants)
-#' are specification strings, as for the arguments: comma- and/or
+#' `PORT4ME_USER` is used when it is set and not empty; otherwise the `USER`
+#' variable, and when that is unset or empty too, the account name that the
+#' operating system gives for the process. An empty `PORT4ME_TOOL` means no
+#' tool.
+#'
+#' Port sets (`PREPEND`, `INCLUDE`, `EXCLUDE` and their `_SITE` variants,
+#' `EXCLUDE_UNSAFE` and its `_CHROME` and `_FIREFOX` variants) are
+#' specification strings, as for the arguments: comma- and/or
 #' space-separated ports `N` and ranges `A-B`, plus `{chrome}` and
-#' `{firefox}`; a lone `0` means no ports. `PORT4ME_SKIP`, `PORT4ME_LIST`
-#' and `PORT4ME_TEST` are whole numbers. `PORT4ME_LIST` and `PORT4ME_TEST`
-#' change what `port4me()` returns; they are meant for the command line,
-#' not for `~/.Renviron`.
+#' `{firefox}`; a lone `0` means no ports, for places where an empty value
+#' cannot be set. `PORT4ME_SKIP`, `PORT4ME_LIST`, `PORT4ME_TEST`,
+#' `PORT4ME_MAX_TRIES` and `PORT4ME_RESERVE` are whole numbers.
+#' `PORT4ME_LIST` and `PORT4ME_TEST` change what `port4me()` returns; they
+#' are meant for the command line, not for `~/.Renviron`.
 #'
 #' @section Site-level settings:
 #' \describe{
-#'   \item{\env{PORT4ME_PREPEND_SITE}}{Ports to try after the user's `prepend`
-#'     ports, before the sequence. Default: none.}
-#'   \item{\env{PORT4ME_INCLUDE_SITE}}{Ports added to the user's `include`
-#'     ports. Default: none.}
+#'   \item{\env{PORT4ME_PREPEND_SITE}}{Ports to try after the `prepend`
+#'     ports (argument or `PORT4ME_PREPEND`), before the sequence. Default:
+#'     none.}
+#'   \item{\env{PORT4ME_INCLUDE_SITE}}{Ports united with the `include` ports
+#'     (argument or `PORT4ME_INCLUDE`); when those are empty, these are the
+#'     only ports used. Default: none.}
 #'   \item{\env{PORT4ME_EXCLUDE_SITE}}{Ports that are never used, whatever the
-#'     user asks for. Default: none.}
+#'     user passes. Default: none.}
 #'   \item{\env{PORT4ME_EXCLUDE_UNSAFE}}{Ports that web browsers refuse to
-#'     open, never used either; `0` or empty turns this off. Default:
-#'     `{chrome},{firefox}`.}
+#'     open, never used either, whatever the user passes. Empty or `0` turns
+#'     this off. Default (when unset): `{chrome},{firefox}`.}
 #'   \item{\env{PORT4ME_EXCLUDE_UNSAFE_CHROME}}{What `{chrome}` stands for.
-#'     Default: see below.}
+#'     Empty means no ports. Default (when unset): see below.}
 #'   \item{\env{PORT4ME_EXCLUDE_UNSAFE_FIREFOX}}{What `{firefox}` stands for.
-#'     Default: see below.}
+#'     Empty means no ports. Default (when unset): see below.}
 #' }
 #'
-#' `{chrome}` defaults to the ports that Chrome refuses to connect to: 1, 7,
-#' 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87,
-#' 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
-#' 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
-#' 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720,
-#' 1723, 2049, 3659, 4045, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
-#' 6669, 6697, 10080.
+#' `{chrome}` defaults to the ports that Chrome refuses to connect to:
+#' `r unsafe_ports("chrome")`.
 #'
-#' `{firefox}` defaults to the ports that Firefox refuses to connect to: 1,
-#' 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 77, 79, 87,
-#' 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 139,
-#' 143, 179, 389, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 556, 563,
-#' 587, 601, 636, 993, 995, 2049, 4045, 6000.
+#' `{firefox}` defaults to the ports that Firefox refuses to connect to:
+#' `r unsafe_ports("firefox")`.
 #'
 #' A browser cannot open a web app (Shiny, RStudio Server, Jupyter, ...)
-#' on such a port, which is why they are excluded by default. Setting
-#' `PORT4ME_EXCLUDE_UNSAFE_CHROME` (or `_FIREFOX`) to another list changes
-#' the expansion, and setting it to empty makes it expand to nothing.
+#' on such a port, which is why they are excluded by default.
+#'
+#' These three variables are the exception to "unset and empty mean the
+#' same": an unset `PORT4ME_EXCLUDE_UNSAFE` means `{chrome},{firefox}`,
+#' while an empty one (or `0`) means no unsafe ports; an unset
+#' `PORT4ME_EXCLUDE_UNSAFE_CHROME` (or `_FIREFOX`) means the list above,
+#' while an empty one makes `{chrome}` (or `{firefox}`) expand to nothing.
+#' `PORT4ME_EXCLUDE_UNSAFE` may also hold other ports, e.g.
+#' `{chrome},{firefox},6000-6063`, or only one of the lists, e.g.
+#' `{chrome}`.
 #'
 #' @section How the settings combine:
 #' An argument replaces its user-level variable; the site-level variables
-#' apply in addition, whatever is passed as an argument:
+#' and the unsafe list apply in addition, whatever is passed as an argument:
 #'
 #' * `prepend` = the `prepend` argument, or `PORT4ME_PREPEND` when it is
 #'   `NULL`, followed by `PORT4ME_PREPEND_SITE`; order is kept and
-#'   duplicates are dropped. Prepended ports are not filtered by `include`
-#'   or `exclude`.
+#'   duplicates are dropped. Prepended ports are tried first and are not
+#'   filtered by `include` or `exclude`.
 #' * `include` = the `include` argument, or `PORT4ME_INCLUDE` when it is
-#'   `NULL`, united with `PORT4ME_INCLUDE_SITE`. When both are empty, all of
-#'   `1024-65535` is included.
+#'   `NULL`, united with `PORT4ME_INCLUDE_SITE`. When the user gives no
+#'   include ports at all, `PORT4ME_INCLUDE_SITE` alone is the include set,
+#'   so it narrows the default `1024-65535` to the site's ports; when the
+#'   user gives include ports, it adds the site's ports to them. Only when
+#'   both are empty are all of `1024-65535` included.
 #' * `exclude` = the `exclude` argument, or `PORT4ME_EXCLUDE` when it is
 #'   `NULL`, united with `PORT4ME_EXCLUDE_SITE` and with the expansion of
-#'   `PORT4ME_EXCLUDE_UNSAFE`.
+#'   `PORT4ME_EXCLUDE_UNSAFE`. Passing `exclude` therefore never lets a
+#'   user onto a site-excluded or browser-unsafe port.
 #' * The candidate ports are `include` minus `exclude`; an empty set of
 #'   candidates is an error. The ports tried are the `prepend` ports, then
-#'   the user's sequence restricted to the candidates.
+#'   the user's sequence restricted to the candidates; `skip` drops ports
+#'   from the start of that stream.
 #'
-#' `PORT4ME_EXCLUDE_UNSAFE` may hold more than the browser lists, e.g.
-#' `{chrome},{firefox},8080`, or only one of them, e.g. `{chrome}`. Because
-#' `PORT4ME_INCLUDE_SITE` widens rather than narrows the user's `include`,
-#' a site that wants to keep users off some ports sets
-#' `PORT4ME_EXCLUDE_SITE`.
+#' A site that wants to keep its users off some ports sets
+#' `PORT4ME_EXCLUDE_SITE`; one that wants them on a range of its own (say,
+#' the ports a firewall lets through) sets `PORT4ME_INCLUDE_SITE`, which
+#' users can still widen with `include`.
+#'
+#' @section Claims:
+#' Two processes of one user that start at the same moment find the same
+#' first free port, and one of the two servers then fails to start. With
+#' `reserve = s` (or `PORT4ME_RESERVE=s`, or `--reserve=s` on the command
+#' line), the port that is returned is claimed for `s` seconds: a file
+#' named after the port is created, atomically, in a directory private to
+#' the user, and until the claim expires every port4me call of that user
+#' passes over the port as if it were busy. A claim on a port that turns
+#' out to be busy is given up at once; expired claims are ignored and
+#' removed. The directory is `port4me` under `XDG_RUNTIME_DIR` when that
+#' variable is set, else `file.path(tools::R_user_dir("port4me", "cache"),
+#' "claims")`. With `0`, the default, nothing is written and the results are
+#' exactly those without claims.
 #'
 #' @section Setting them in R, the shell and Renviron files:
 #' In an R session, [Sys.setenv()] changes a setting for the rest of the
@@ -135,16 +175,43 @@
 #'
 #' @section Testing and debugging:
 #' \describe{
-#'   \item{\env{PORT4ME_DEBUG}}{`true` (or `TRUE`, `1`, `yes`) reports on
-#'     stderr why each port was passed over; `false` (or `FALSE`, `0`, `no`)
-#'     does not. Default: `false`.}
+#'   \item{\env{PORT4ME_DEBUG}}{`true` (also `TRUE`, `True`, `1`, `yes`):
+#'     explain on stderr how the port was found; `false` (also `FALSE`,
+#'     `False`, `0`, `no`): do not. The command-line option `--debug` does
+#'     the same. Default: `false`.}
 #'   \item{\env{_PORT4ME_CHECK_AVAILABLE_PORTS_}}{`any`: every port counts as
-#'     free, so results do not depend on the machine. Any other non-empty value
-#'     is an error. Default: none.}
+#'     free, so results do not depend on the machine. Any other non-empty
+#'     value is an error. Default: none.}
 #' }
+#'
+#' With `PORT4ME_DEBUG=true`, port4me first prints its inputs: the user and
+#' where it came from (argument, `PORT4ME_USER`, `USER` or the account),
+#' the tool, the seed string (`"<user>,<tool>"`, or the user alone) and its
+#' hash, and the include, exclude and prepend sets, written as compact
+#' ranges together with the argument or variables each came from. Then it
+#' prints each port that it passed over and why: in use, permission denied,
+#' claimed, and so on. This answers "why did I get this port?", for
+#' instance when two implementations give different ports.
 #'
 #' `_PORT4ME_CHECK_AVAILABLE_PORTS_=any` is a testing hook shared by all
 #' port4me implementations; do not set it in normal use.
+#'
+#' @section Errors:
+#' Errors are classed conditions, so that code can tell them apart without
+#' reading their messages; each one also has class `port4me_error`:
+#' * `port4me_invalid`: a bad argument, environment value or command-line
+#'   option, or an empty set of candidate ports. Its field `source` names
+#'   the argument or variable, e.g. `"skip"` or `"PORT4ME_SKIP"`.
+#' * `port4me_no_port`: no free port was found (with `must_work = TRUE`).
+#' * `port4me_system`: whether a port is free cannot be tested, e.g. when
+#'   the process may not open more sockets.
+#'
+#' For instance, a Shiny app can fall back to a port of its own choice:
+#'
+#' ```
+#' port <- tryCatch(port4me("shiny"),
+#'                  port4me_no_port = function(e) httpuv::randomPort())
+#' ```
 #'
 #' @examples
 #' ## Remember the settings this example changes, to restore them at the end
@@ -177,5 +244,19 @@
 #' if (any(!unset)) do.call(Sys.setenv, as.list(old[!unset]))
 #' @seealso [port4me()]
 #' @name port4me.settings
-#' @aliases port4me.settings
+#' @aliases port4me.settings PORT4ME_USER PORT4ME_TOOL PORT4ME_PREPEND
+#'   PORT4ME_PREPEND_SITE PORT4ME_INCLUDE PORT4ME_INCLUDE_SITE
+#'   PORT4ME_EXCLUDE PORT4ME_EXCLUDE_SITE PORT4ME_EXCLUDE_UNSAFE
+#'   PORT4ME_EXCLUDE_UNSAFE_CHROME PORT4ME_EXCLUDE_UNSAFE_FIREFOX
+#'   PORT4ME_SKIP PORT4ME_LIST PORT4ME_TEST PORT4ME_MAX_TRIES
+#'   PORT4ME_MUST_WORK PORT4ME_RESERVE PORT4ME_DEBUG
+#'   _PORT4ME_CHECK_AVAILABLE_PORTS_
 NULL
+
+# The default browser-unsafe lists, as written once in src/unsafe.c, for
+# the documentation above ("1, 7, 9, ...").
+unsafe_ports <- function(browser = c("chrome", "firefox")) {
+  lists <- .Call(R_port4me_unsafe)
+  text <- lists[[match(match.arg(browser), c("chrome", "firefox"))]]
+  gsub(",", ", ", text, fixed = TRUE)
+}

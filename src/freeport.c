@@ -5,26 +5,100 @@
  * dynamic allocation, no static mutable state except the Windows
  * WSAStartup() flag, so p4m_port_test() is reentrant.
  *
- * For each address family the kernel supports (IPv4, then IPv6), and for the
- * wildcard address and then the loopback address of that family: open a TCP
- * socket, set SO_REUSEADDR (IPv6: also IPV6_V6ONLY=1), bind(), listen(), and
- * close it again before the next one.  The first failure decides:
- *   EADDRINUSE     -> P4M_IN_USE
- *   EACCES, EPERM  -> P4M_DENIED
- *   anything else  -> P4M_FAILED
- * "The kernel lacks it" is not "the port is busy", so these are skipped:
- *   - a family whose socket() fails with EAFNOSUPPORT (no IPv6 in the kernel);
- *   - a loopback address whose bind() fails with EADDRNOTAVAIL (::1 is not
- *     configured when IPv6 is disabled on lo; 127.0.0.1 is missing when lo is
- *     down, e.g. in a fresh network namespace).  The wildcard address never
- *     gives EADDRNOTAVAIL.
- * If every address was skipped (no usable family at all) the result is
- * P4M_FAILED with the last skip reason: nobody could start a server then.
+ * For each address family (IPv4, then IPv6), and for the wildcard address
+ * and then the loopback address of that family: open a TCP socket, set the
+ * options (below), bind(), listen(), and close it again before the next one.
  *
- * Windows: SO_REUSEADDR there lets a socket bind a port another socket is
- * actively using (port stealing), which would report busy ports as free.  The
- * Windows equivalent of the POSIX semantics (ignore TIME_WAIT, conflict with
- * any live binding) is the default behaviour, so no option is set there.
+ * How each failure is classified (the same on every platform; Winsock's
+ * WSAE* codes stand for the errno values of the same name):
+ *
+ *   socket()   EAFNOSUPPORT, EPROTONOSUPPORT (and WSAEPFNOSUPPORT): the
+ *              family is not supported here -> the family is skipped.
+ *              EACCES, EPERM: the family is refused by policy (a seccomp
+ *              profile or an LSM that forbids IPv6 in a container or a
+ *              sandbox) -> the family is skipped.
+ *   bind()     EADDRNOTAVAIL on a loopback address: the address does not
+ *              exist here (::1 when IPv6 is disabled on lo, 127.0.0.1 when lo
+ *              is down in a fresh network namespace) -> the address is
+ *              skipped.  On the wildcard address it is a failure (below):
+ *              the wildcard address always exists.
+ *   bind(), listen()
+ *              EADDRINUSE -> P4M_IN_USE (listen() says so on Linux when
+ *              another SO_REUSEADDR socket listens on the same address).
+ *              EACCES, EPERM -> P4M_DENIED (a privileged port; an LSM; on
+ *              Windows a port in a reserved "excluded port range" of
+ *              Hyper-V/WSL/Docker gives WSAEACCES).
+ *   anything else, at any step (EMFILE, ENFILE, ENOBUFS, ENOMEM, an
+ *              unexpected setsockopt() failure, EADDRNOTAVAIL on a wildcard
+ *              address, ...) -> P4M_FAILED with that step and error code:
+ *              the test cannot be made, which says nothing about the port.
+ *   no address tested at all (every family skipped) -> P4M_FAILED: no
+ *              server could be started on any port.
+ *
+ * The caller (R) turns P4M_FAILED into an error; it must never be read as
+ * "not free", or a search would run on through every port.
+ *
+ * Bind rules this depends on
+ * --------------------------
+ * Linux: SO_REUSEADDR only lets bind() ignore connections in TIME_WAIT (a
+ *   server that has just stopped); it never lets two sockets bind the same
+ *   address and port while one of them listens, and a wildcard bind
+ *   conflicts with a bind of any specific address on the same port and vice
+ *   versa.  A bound-but-not-listening SO_REUSEADDR socket does not stop a
+ *   SO_REUSEADDR bind, but then listen() fails with EADDRINUSE if the other
+ *   socket listens first: hence listen() is part of the test.  IPv6 sockets
+ *   are dual-stack by default (net.ipv6.bindv6only=0): [::] would then also
+ *   cover 0.0.0.0, and a [::] bind would fail on a port held on 127.0.0.1 only
+ *   when that holder is IPv4 - IPV6_V6ONLY=1 keeps the two families apart, so
+ *   that each is tested on its own.
+ *
+ * macOS and the BSDs (from their documentation, not run here):
+ *   SO_REUSEADDR has the same TIME_WAIT meaning.  In addition, the option of
+ *   the socket being bound lets it bind a *specific* address on a port that
+ *   another socket holds on the wildcard address (or the reverse); binding
+ *   exactly the same address and port stays impossible without SO_REUSEPORT,
+ *   which we never set.  A server listening on 0.0.0.0 is therefore not seen
+ *   by our 127.0.0.1 bind there, but it is seen by our 0.0.0.0 bind: testing
+ *   both the wildcard and the loopback address of each family finds a holder
+ *   on any of 0.0.0.0, 127.0.0.1, [::], [::1] on every platform.
+ *   Ports below 1024 give EACCES to unprivileged users on the BSDs (denied);
+ *   recent macOS versions let anyone bind them, at least on the wildcard
+ *   address, so they can be free there.  IPv6 dual-stack defaults differ
+ *   (macOS 0, FreeBSD 1, OpenBSD has no dual stack at all): IPV6_V6ONLY is
+ *   set explicitly everywhere.  EPROTONOSUPPORT and EAFNOSUPPORT both occur
+ *   for a kernel without INET6.
+ *
+ * Windows (Winsock 2; from Microsoft's documentation - Wine, where this code
+ *   is run in CI, maps Winsock onto Linux sockets and so follows the Linux
+ *   rules above, not these):
+ *   - SO_REUSEADDR means something else there: it lets a socket bind an
+ *     address and port that another socket is actively using (the two then
+ *     share incoming connections unpredictably).  Setting it would make a
+ *     busy port look free, so it is never set on Windows.  (If a connection
+ *     in TIME_WAIT then blocks our bind, the port is reported busy for a few
+ *     minutes: the safe direction.)
+ *   - Without options, on Windows Server 2003 and later ("enhanced socket
+ *     security"), a socket may bind a specific address on a port that
+ *     another socket of the same user holds on the wildcard address
+ *     (Microsoft documents this order); a port held on 0.0.0.0 is then not
+ *     seen by a 127.0.0.1 bind.  SO_EXCLUSIVEADDRUSE on our socket makes our
+ *     bind fail whenever another socket holds the port on an overlapping
+ *     address (wildcard vs specific included), which is the Linux behaviour
+ *     that the contract is written for.  It needs no privileges on the
+ *     Windows versions R supports (very old ones reserved it for
+ *     administrators).  It is set before bind(); a failure to set it is a
+ *     P4M_FAILED "setsockopt SO_EXCLUSIVEADDRUSE ..." step.
+ *     Our socket never accepts a connection, so closing it releases the port
+ *     at once (Microsoft documents that a SO_EXCLUSIVEADDRUSE socket can keep
+ *     its port after closesocket() only while its connections shut down).
+ *   - Testing both the wildcard and the loopback address keeps the result
+ *     right even if SO_EXCLUSIVEADDRUSE were ignored: a holder on an address
+ *     always conflicts with our bind of that same address.
+ *   - IPV6_V6ONLY defaults to 1 on Windows (no dual stack unless asked for);
+ *     we set it anyway.  Error codes come from WSAGetLastError(), never
+ *     errno, and texts carry the WSA code ("..., WSA error 10048").
+ *   - Sockets are created with WSA_FLAG_NO_HANDLE_INHERIT so that child
+ *     processes started meanwhile do not inherit them (POSIX: SOCK_CLOEXEC).
  */
 
 /* Feature-test macros: only where they widen (glibc, musl, Solaris, ...).  On
@@ -63,8 +137,10 @@ typedef SOCKET p4m_sock;
 # define P4M_EADDRINUSE      WSAEADDRINUSE
 # define P4M_EACCES          WSAEACCES
 # define P4M_EAFNOSUPPORT    WSAEAFNOSUPPORT
+# define P4M_EPROTONOSUPPORT WSAEPROTONOSUPPORT
 # define P4M_EADDRNOTAVAIL   WSAEADDRNOTAVAIL
 # define P4M_EINVAL          WSAEINVAL
+typedef int p4m_socklen;
 #else
 # include <errno.h>
 # include <fcntl.h>
@@ -81,8 +157,10 @@ typedef int p4m_sock;
 # define P4M_EADDRINUSE      EADDRINUSE
 # define P4M_EACCES          EACCES
 # define P4M_EAFNOSUPPORT    EAFNOSUPPORT
+# define P4M_EPROTONOSUPPORT EPROTONOSUPPORT
 # define P4M_EADDRNOTAVAIL   EADDRNOTAVAIL
 # define P4M_EINVAL          EINVAL
+typedef socklen_t p4m_socklen;
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -116,40 +194,76 @@ void p4m_net_cleanup(void) {
 /* ------------------------------------------------------------------ */
 /* The four addresses, in test order, with static step names           */
 
+/* The address-sharing option set before bind(): SO_REUSEADDR on POSIX,
+   SO_EXCLUSIVEADDRUSE on Windows (see the opening comment for why). */
+#ifdef _WIN32
+# define P4M_ADDROPT       SO_EXCLUSIVEADDRUSE
+# define P4M_ADDROPT_NAME  "setsockopt SO_EXCLUSIVEADDRUSE "
+#else
+# define P4M_ADDROPT       SO_REUSEADDR
+# define P4M_ADDROPT_NAME  "setsockopt SO_REUSEADDR "
+#endif
+
 typedef struct {
   int family;            /* AF_INET or AF_INET6 */
   int loopback;          /* 0 = wildcard, 1 = loopback */
   const char *s_socket;
-  const char *s_reuse;
+  const char *s_addropt;
   const char *s_v6only;
   const char *s_bind;
   const char *s_listen;
 } p4m_target;
 
 static const p4m_target p4m_targets[] = {
-  { AF_INET,  0, "socket IPv4", "setsockopt SO_REUSEADDR 0.0.0.0", "",
+  { AF_INET,  0, "socket IPv4", P4M_ADDROPT_NAME "0.0.0.0", "",
     "bind 0.0.0.0", "listen 0.0.0.0" },
-  { AF_INET,  1, "socket IPv4", "setsockopt SO_REUSEADDR 127.0.0.1", "",
+  { AF_INET,  1, "socket IPv4", P4M_ADDROPT_NAME "127.0.0.1", "",
     "bind 127.0.0.1", "listen 127.0.0.1" },
-  { AF_INET6, 0, "socket IPv6", "setsockopt SO_REUSEADDR [::]",
+  { AF_INET6, 0, "socket IPv6", P4M_ADDROPT_NAME "[::]",
     "setsockopt IPV6_V6ONLY [::]", "bind [::]", "listen [::]" },
-  { AF_INET6, 1, "socket IPv6", "setsockopt SO_REUSEADDR [::1]",
+  { AF_INET6, 1, "socket IPv6", P4M_ADDROPT_NAME "[::1]",
     "setsockopt IPV6_V6ONLY [::1]", "bind [::1]", "listen [::1]" }
 };
 #define P4M_NTARGETS ((int) (sizeof(p4m_targets) / sizeof(p4m_targets[0])))
 
+/* Steps reported when no family is usable at all */
+static const char p4m_step_no_family_same[] = "socket IPv4 and IPv6";
+static const char p4m_step_no_family_diff[] = "socket IPv4 (IPv6 unusable too)";
+
 enum { P4M_T_OK = 0, P4M_T_FAIL = 1, P4M_T_SKIP_FAMILY = 2, P4M_T_SKIP_ADDR = 3 };
 
-static int p4m_classify(int e) {
+/* socket() failed with e: is the family merely unusable here (skip it)? */
+static int p4m_family_unusable(int e) {
+  if (e == P4M_EAFNOSUPPORT || e == P4M_EPROTONOSUPPORT) return 1;
+  if (e == P4M_EACCES) return 1;      /* refused by policy */
+#ifdef _WIN32
+  if (e == WSAEPFNOSUPPORT) return 1;
+#else
+  if (e == EPERM) return 1;           /* seccomp, LSM */
+#endif
+  return 0;
+}
+
+/* bind() failed with e (on an address that exists) */
+static int p4m_classify_bind(int e) {
   if (e == P4M_EADDRINUSE) return P4M_IN_USE;
-  if (e == P4M_EACCES) return P4M_DENIED;
+  if (e == P4M_EACCES) return P4M_DENIED;  /* privileged or reserved port */
 #ifndef _WIN32
-  if (e == EPERM) return P4M_DENIED;   /* e.g. seccomp / LSM refusals */
+  if (e == EPERM) return P4M_DENIED;       /* e.g. an LSM refusing the port */
 #endif
   return P4M_FAILED;
 }
 
-static void p4m_set(p4m_port_status *st, int status, int err, const char *step) {
+/* listen() failed with e.  EADDRINUSE: another socket listens on the same
+   address (Linux, when both set SO_REUSEADDR).  Anything else says nothing
+   about this port - a refusal of listen() itself would refuse every port -
+   so it is a failure of the test. */
+static int p4m_classify_listen(int e) {
+  return e == P4M_EADDRINUSE ? P4M_IN_USE : P4M_FAILED;
+}
+
+static void p4m_status_fill(p4m_port_status *st, int status, int err,
+                            const char *step) {
   st->status = status;
   st->err = err;
   st->step = step;
@@ -175,7 +289,8 @@ static p4m_sock p4m_open_socket(int family, int *err) {
     *err = errno;
     return P4M_BAD_SOCK;
   }
-  /* kernel older than the header: fall through */
+  /* kernel older than the header (EINVAL), or a flag some systems reject
+     with EPROTONOSUPPORT: try once more without it */
 # endif
   s = socket(family, SOCK_STREAM, IPPROTO_TCP);
   if (s == -1) {
@@ -192,17 +307,9 @@ static p4m_sock p4m_open_socket(int family, int *err) {
   return s;
 }
 
-/* Close s, keeping the error code of the call that failed before. */
-static void p4m_close_keep_error(p4m_sock s) {
-#ifdef _WIN32
-  int e = WSAGetLastError();
-  (void) closesocket(s);
-  WSASetLastError(e);
-#else
-  int e = errno;
-  (void) close(s);
-  errno = e;
-#endif
+/* Close s; the error code was saved by the caller before. */
+static void p4m_close(p4m_sock s) {
+  (void) P4M_CLOSE(s);
 }
 
 /* Try one address.  On P4M_T_FAIL, st is filled; on a skip, *skip_err and
@@ -214,40 +321,38 @@ static int p4m_try(const p4m_target *t, int port, p4m_port_status *st,
     struct sockaddr_in v4;
     struct sockaddr_in6 v6;
   } addr;
-  int addrlen;
+  p4m_socklen addrlen;
   int one = 1;
   int e = 0;
   p4m_sock s;
 
   s = p4m_open_socket(t->family, &e);
   if (s == P4M_BAD_SOCK) {
-    if (e == P4M_EAFNOSUPPORT) {
+    if (p4m_family_unusable(e)) {
       *skip_err = e;
       *skip_step = t->s_socket;
       return P4M_T_SKIP_FAMILY;
     }
-    p4m_set(st, p4m_classify(e), e, t->s_socket);
+    p4m_status_fill(st, P4M_FAILED, e, t->s_socket);
     return P4M_T_FAIL;
   }
 
-#ifndef _WIN32
-  if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, (const char *) &one,
-                 (socklen_t) sizeof(one)) != 0) {
-    e = errno;
-    (void) P4M_CLOSE(s);
-    p4m_set(st, p4m_classify(e), e, t->s_reuse);
+  if (!P4M_OK(setsockopt(s, SOL_SOCKET, P4M_ADDROPT, (const char *) &one,
+                         (p4m_socklen) sizeof(one)))) {
+    e = P4M_LAST_ERROR();
+    p4m_close(s);
+    p4m_status_fill(st, P4M_FAILED, e, t->s_addropt);
     return P4M_T_FAIL;
   }
-#endif
 
   memset(&addr, 0, sizeof(addr));
   if (t->family == AF_INET6) {
 #ifdef IPV6_V6ONLY
     if (!P4M_OK(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *) &one,
-                           sizeof(one)))) {
+                           (p4m_socklen) sizeof(one)))) {
       e = P4M_LAST_ERROR();
-      p4m_close_keep_error(s);
-      p4m_set(st, p4m_classify(e), e, t->s_v6only);
+      p4m_close(s);
+      p4m_status_fill(st, P4M_FAILED, e, t->s_v6only);
       return P4M_T_FAIL;
     }
 #endif
@@ -255,38 +360,34 @@ static int p4m_try(const p4m_target *t, int port, p4m_port_status *st,
     addr.v6.sin6_port = htons((unsigned short) port);
     /* in6addr_any is all zeros already; ::1 is 15 zero bytes and a 1 */
     if (t->loopback) addr.v6.sin6_addr.s6_addr[15] = 1;
-    addrlen = (int) sizeof(addr.v6);
+    addrlen = (p4m_socklen) sizeof(addr.v6);
   } else {
     addr.v4.sin_family = AF_INET;
     addr.v4.sin_port = htons((unsigned short) port);
     addr.v4.sin_addr.s_addr = htonl(t->loopback ? INADDR_LOOPBACK : INADDR_ANY);
-    addrlen = (int) sizeof(addr.v4);
+    addrlen = (p4m_socklen) sizeof(addr.v4);
   }
 
-#ifdef _WIN32
-  if (bind(s, &addr.sa, addrlen) == SOCKET_ERROR) {
-#else
-  if (bind(s, &addr.sa, (socklen_t) addrlen) != 0) {
-#endif
+  if (!P4M_OK(bind(s, &addr.sa, addrlen))) {
     e = P4M_LAST_ERROR();
-    p4m_close_keep_error(s);
+    p4m_close(s);
     if (e == P4M_EADDRNOTAVAIL && t->loopback) {
       *skip_err = e;
       *skip_step = t->s_bind;
       return P4M_T_SKIP_ADDR;
     }
-    p4m_set(st, p4m_classify(e), e, t->s_bind);
+    p4m_status_fill(st, p4m_classify_bind(e), e, t->s_bind);
     return P4M_T_FAIL;
   }
 
   if (!P4M_OK(listen(s, 1))) {
     e = P4M_LAST_ERROR();
-    p4m_close_keep_error(s);
-    p4m_set(st, p4m_classify(e), e, t->s_listen);
+    p4m_close(s);
+    p4m_status_fill(st, p4m_classify_listen(e), e, t->s_listen);
     return P4M_T_FAIL;
   }
 
-  (void) P4M_CLOSE(s);
+  p4m_close(s);
   return P4M_T_OK;
 }
 
@@ -294,11 +395,11 @@ int p4m_port_test(int port, p4m_port_status *st) {
   int i;
   int tested = 0;
   int skipped_family = 0;         /* AF_ value of a skipped family, or 0 */
-  int skip_err = 0;
+  int skip_err = 0, first_family_err = 0, n_family_skips = 0;
   const char *skip_step = "";
 
   if (port < 1 || port > 65535) {
-    p4m_set(st, P4M_FAILED, P4M_EINVAL, "port");
+    p4m_status_fill(st, P4M_FAILED, P4M_EINVAL, "port");
     return st->status;
   }
 
@@ -306,7 +407,7 @@ int p4m_port_test(int port, p4m_port_status *st) {
   {
     int rc = p4m_net_init();   /* lazily, in case the caller did not */
     if (rc != 0) {
-      p4m_set(st, P4M_FAILED, rc, "WSAStartup");
+      p4m_status_fill(st, P4M_FAILED, rc, "WSAStartup");
       return st->status;
     }
   }
@@ -323,6 +424,7 @@ int p4m_port_test(int port, p4m_port_status *st) {
       break;
     case P4M_T_SKIP_FAMILY:
       skipped_family = t->family;
+      if (n_family_skips++ == 0) first_family_err = skip_err;
       break;
     case P4M_T_SKIP_ADDR:
       break;
@@ -332,12 +434,20 @@ int p4m_port_test(int port, p4m_port_status *st) {
   }
 
   if (tested == 0) {
-    /* No address family usable at all: no server could be started. */
-    p4m_set(st, P4M_FAILED, skip_err, skip_step);
+    /* Nothing could be tested.  A wildcard bind that works counts as a
+       test, and a wildcard failure returns above, so this means that
+       socket() refused both families: no server could be started at all.
+       Report the IPv4 error (the family every system has). */
+    if (n_family_skips == 2)
+      p4m_status_fill(st, P4M_FAILED, first_family_err,
+                      first_family_err == skip_err ? p4m_step_no_family_same
+                                                   : p4m_step_no_family_diff);
+    else  /* cannot happen; reported rather than called free */
+      p4m_status_fill(st, P4M_FAILED, skip_err, skip_step);
     return st->status;
   }
 
-  p4m_set(st, P4M_FREE, 0, "");
+  p4m_status_fill(st, P4M_FREE, 0, "");
   return st->status;
 }
 
@@ -352,8 +462,16 @@ static const char *p4m_err_text(int e, char *buf, size_t n) {
   case WSAEACCES:          msg = "Permission denied"; break;
   case WSAEADDRNOTAVAIL:   msg = "Cannot assign requested address"; break;
   case WSAEAFNOSUPPORT:    msg = "Address family not supported"; break;
+  case WSAEPROTONOSUPPORT: msg = "Protocol not supported"; break;
+  case WSAEPFNOSUPPORT:    msg = "Protocol family not supported"; break;
   case WSAEINVAL:          msg = "Invalid argument"; break;
   case WSAEMFILE:          msg = "Too many open sockets"; break;
+  case WSAENOTSOCK:        msg = "Not a socket"; break;
+  case WSAEOPNOTSUPP:      msg = "Operation not supported"; break;
+  case WSAEINPROGRESS:     msg = "A blocking operation is in progress"; break;
+  case WSAEPROVIDERFAILEDINIT: msg = "Service provider failed to initialise"; break;
+  case WSASYSNOTREADY:     msg = "Network subsystem not ready"; break;
+  case WSAVERNOTSUPPORTED: msg = "Winsock version not supported"; break;
   case WSAENOBUFS:         msg = "No buffer space available"; break;
   case WSANOTINITIALISED:  msg = "Winsock not initialised"; break;
   case WSAENETDOWN:        msg = "Network is down"; break;

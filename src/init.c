@@ -1,4 +1,6 @@
 /* The one registration table of the package's native routines. */
+#define R_NO_REMAP
+#define STRICT_R_HEADERS
 #include <R.h>
 #include <Rinternals.h>
 #include <R_ext/Rdynload.h>
@@ -6,8 +8,10 @@
 #include "freeport.h"
 
 static const R_CallMethodDef call_methods[] = {
-  {"R_port4me_hash", (DL_FUNC) &R_port4me_hash, 1},
-  {"R_port4me", (DL_FUNC) &R_port4me, 10},
+  {"R_port4me", (DL_FUNC) (void (*)(void)) &R_port4me, 13},
+  {"R_port4me_vars", (DL_FUNC) (void (*)(void)) &R_port4me_vars, 0},
+  {"R_port4me_unsafe", (DL_FUNC) (void (*)(void)) &R_port4me_unsafe, 0},
+  {"R_port4me_hash", (DL_FUNC) (void (*)(void)) &R_port4me_hash, 1},
   {NULL, NULL, 0}
 };
 

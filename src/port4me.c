@@ -1,375 +1,290 @@
-/* The .Call entry points: check types, convert R values to plain C, call
- * the pure algorithm (hash, lcg, portset, spec, stream, freeport), convert
- * back.  The R wrapper has checked the arguments it was given; what was not
- * given comes from the environment (settings.c).  Every error names the
- * argument or environment variable it is about, and is raised before any
- * socket is opened.  A call allocates nothing in R but its result, except
- * when it needs room for prepended ports or for a cycle of the stream. */
+/* The .Call entry points: check the types of what R hands over, convert it
+ * to plain C, let settings.c apply the rules, run one mode (test, list,
+ * search), convert the result back.  The R wrapper has read the environment
+ * and checked every argument; a value that still does not fit here is an
+ * internal error, never a crash or a port.  A call allocates nothing in R
+ * but its result, except room for prepended ports or a stream cycle. */
+#define R_NO_REMAP
+#define STRICT_R_HEADERS
 #include <R.h>
 #include <Rinternals.h>
+#include <stdio.h>
 #include <string.h>
 #include "hash.h"
 #include "portset.h"
-#include "spec.h"
 #include "stream.h"
 #include "freeport.h"
 #include "settings.h"
+#include "report.h"
+#include "unsafe.h"
+#include "conditions.h"
 #include "port4me.h"
 
-#define ERROR(...) Rf_errorcall(R_NilValue, __VA_ARGS__)
-#define COUNT_MAX 2147483647.0
+/* ---- converting R values ---------------------------------------------- */
 
-/* ---- seed hash ------------------------------------------------------- */
-
-/* Continue hash h over a CHARSXP, as Unicode code points. */
-static uint32_t hash_charsxp(uint32_t h, SEXP c, const char *name)
+static void internal(const char *name, const char *what)
 {
-  const char *s;
-  size_t bad = 0;
-  uint32_t out = 0;
-
-  if (Rf_getCharCE(c) == CE_BYTES)
-    ERROR("%s is marked as \"bytes\"; it must be text in a known encoding",
-          name);
-  s = Rf_translateCharUTF8(c);
-  if (p4m_hash_utf8(h, s, strlen(s), &out, &bad) != 0)
-    ERROR("%s is not valid UTF-8 (invalid byte 0x%02X at byte %d); port4me "
-          "hashes Unicode code points, so the name must be text",
-          name, (unsigned) (unsigned char) s[bad], (int) bad + 1);
-  return out;
+  char msg[200];
+  snprintf(msg, sizeof msg, " must be %s (an internal error: port4me() "
+           "checks this)", what);
+  p4m_raise("invalid", name, msg);
 }
 
-/* Continue hash h over a string from the environment, which must be UTF-8
- * (or ASCII): R is not asked to translate it, since in a UTF-8 session it
- * would turn invalid bytes into "<xx>" escapes and hash those. */
-static uint32_t hash_env(uint32_t h, const char *s, const char *name)
+/* NULL, or a single string: its bytes (UTF-8, from the R layer). */
+static const char *as_text(SEXP x, const char *name)
 {
-  size_t bad = 0;
-  uint32_t out = 0;
-  if (p4m_hash_utf8(h, s, strlen(s), &out, &bad) != 0)
-    ERROR("%s is not valid UTF-8 (invalid byte 0x%02X at byte %d); port4me "
-          "hashes Unicode code points, so the name must be UTF-8 text",
-          name, (unsigned) (unsigned char) s[bad], (int) bad + 1);
-  return out;
-}
-
-SEXP R_port4me_hash(SEXP x)
-{
+  if (x == R_NilValue) return NULL;
   if (TYPEOF(x) != STRSXP || XLENGTH(x) != 1 || STRING_ELT(x, 0) == NA_STRING)
-    ERROR("x must be a single string");
-  return Rf_ScalarReal((double) hash_charsxp(0u, STRING_ELT(x, 0), "x"));
+    internal(name, "NULL or a single string");
+  return CHAR(STRING_ELT(x, 0));
 }
 
-/* hash("<user>") or hash("<user>,<tool>"); arguments first, then
- * PORT4ME_USER, USER, the account name; PORT4ME_TOOL. */
-static uint32_t seed_hash(SEXP user, SEXP tool)
-{
-  uint32_t h;
-  const char *s;
-
-  if (user != R_NilValue) {
-    h = hash_charsxp(0u, STRING_ELT(user, 0), "'user'");
-  } else if ((s = p4m_env("PORT4ME_USER")) != NULL) {
-    h = hash_env(0u, s, "PORT4ME_USER");
-  } else if ((s = p4m_env("USER")) != NULL) {
-    h = hash_env(0u, s, "USER");
-  } else if ((s = p4m_account_name()) != NULL) {
-    h = hash_env(0u, s, "the account name");
-  } else {
-    ERROR("Cannot tell the user name: 'user', PORT4ME_USER and USER are "
-          "unset and the operating system does not say");
-  }
-
-  if (tool != R_NilValue) {
-    SEXP c = STRING_ELT(tool, 0);
-    if (CHAR(c)[0] != '\0')
-      h = hash_charsxp(p4m_hash_cp(h, (uint32_t) ','), c, "'tool'");
-  } else if ((s = p4m_env("PORT4ME_TOOL")) != NULL) {
-    h = hash_env(p4m_hash_cp(h, (uint32_t) ','), s, "PORT4ME_TOOL");
-  }
-  return h;
-}
-
-/* ---- port sets ----------------------------------------------------------- */
-
-/* One source of ports: an argument (an R vector) or a variable (a string). */
-typedef struct {
-  const char *name;
-  SEXP value;        /* the argument, or NULL */
-  const char *text;  /* the variable's value, or NULL */
-} source;
-
-/* The argument, or its variable when the argument is NULL. */
-static source arg_or_env(SEXP arg, const char *arg_name, const char *var)
-{
-  source s;
-  if (arg != R_NilValue) {
-    s.name = arg_name; s.value = arg; s.text = NULL;
-  } else {
-    s.name = var; s.value = NULL; s.text = p4m_env(var);
-  }
-  return s;
-}
-
-static source env_source(const char *var, const char *text)
-{
-  source s;
-  s.name = var; s.value = NULL; s.text = text;
-  return s;
-}
-
-static int add_to_set(void *ctx, uint32_t lo, uint32_t hi)
-{
-  p4m_set_add_range((p4m_set *) ctx, lo, hi);
-  return 0;
-}
-
-typedef struct {
-  uint16_t *ports;  /* room for 65535 ports, allocated on first use */
-  size_t n;
-  p4m_set seen;
-} prepend_list;
-
-static int add_to_list(void *ctx, uint32_t lo, uint32_t hi)
-{
-  prepend_list *pl = (prepend_list *) ctx;
-  uint32_t p;
-  if (pl->ports == NULL) {
-    pl->ports = (uint16_t *) R_alloc(65535, sizeof(uint16_t));
-    p4m_set_clear(&pl->seen);
-  }
-  for (p = lo; p <= hi; p++) {
-    if (!p4m_set_has(&pl->seen, p)) {
-      p4m_set_add(&pl->seen, p);
-      pl->ports[pl->n++] = (uint16_t) p;
-    }
-  }
-  return 0;
-}
-
-static void parse_text(const char *name, const char *text,
-                       const p4m_tokens *tok, p4m_range_fn fn, void *ctx)
-{
-  p4m_spec_error err;
-  if (p4m_spec_parse(text, strlen(text), tok, fn, ctx, &err) == 0) return;
-  if (err.where == P4M_SPEC_IN_CHROME)
-    ERROR("PORT4ME_EXCLUDE_UNSAFE_CHROME (used by %s): %s", name, err.msg);
-  if (err.where == P4M_SPEC_IN_FIREFOX)
-    ERROR("PORT4ME_EXCLUDE_UNSAFE_FIREFOX (used by %s): %s", name, err.msg);
-  ERROR("%s: %s", name, err.msg);
-}
-
-/* Feed one source to fn: an integer or double vector of ports, or a
- * specification string.  An unset variable gives nothing. */
-static void read_source(const source *src, const p4m_tokens *tok,
-                        p4m_range_fn fn, void *ctx)
-{
-  SEXP x = src->value;
-  const char *name = src->name;
-  R_xlen_t i, n;
-
-  if (x == NULL) {
-    if (src->text != NULL) parse_text(name, src->text, tok, fn, ctx);
-    return;
-  }
-  switch (TYPEOF(x)) {
-  case STRSXP:
-    if (XLENGTH(x) != 1 || STRING_ELT(x, 0) == NA_STRING)
-      ERROR("'%s' must be a single port specification string", name);
-    parse_text(name, CHAR(STRING_ELT(x, 0)), tok, fn, ctx);
-    return;
-  case INTSXP: {
-    const int *v = INTEGER(x);
-    n = XLENGTH(x);
-    for (i = 0; i < n; i++) {
-      if (v[i] == NA_INTEGER)
-        ERROR("%s[%lld] is NA; ports must be whole numbers in 1..65535",
-              name, (long long) i + 1);
-      if (v[i] < 1 || v[i] > 65535)
-        ERROR("%s[%lld] is %d; ports must be whole numbers in 1..65535",
-              name, (long long) i + 1, v[i]);
-    }
-    for (i = 0; i < n; i++) fn(ctx, (uint32_t) v[i], (uint32_t) v[i]);
-    return;
-  }
-  case REALSXP: {
-    const double *v = REAL(x);
-    n = XLENGTH(x);
-    for (i = 0; i < n; i++) {
-      if (ISNAN(v[i]))
-        ERROR("%s[%lld] is NA; ports must be whole numbers in 1..65535",
-              name, (long long) i + 1);
-      if (!(v[i] >= 1 && v[i] <= 65535) || v[i] != (double) (int) v[i])
-        ERROR("%s[%lld] is %g; ports must be whole numbers in 1..65535",
-              name, (long long) i + 1, v[i]);
-    }
-    for (i = 0; i < n; i++) fn(ctx, (uint32_t) v[i], (uint32_t) v[i]);
-    return;
-  }
-  default:
-    ERROR("'%s' must be an integer vector of ports or a port specification "
-          "string, not of type '%s'", name, Rf_type2char(TYPEOF(x)));
-  }
-}
-
-static void read_sources(const source *src, int n, const p4m_tokens *tok,
-                         p4m_range_fn fn, void *ctx)
-{
-  for (int i = 0; i < n; i++) read_source(&src[i], tok, fn, ctx);
-}
-
-/* ---- the stream ---------------------------------------------------------- */
-
-typedef struct {
-  p4m_set cand;
-  p4m_set excl;
-  prepend_list pre;
-  p4m_stream st;
-} stream_setup;
-
-static void setup_stream(SEXP user, SEXP tool, SEXP prepend, SEXP include,
-                         SEXP exclude, double skip, double n_ports,
-                         stream_setup *su)
-{
-  source inc[2], exc[3], pre[2];
-  p4m_tokens tok;
-  uint32_t h = seed_hash(user, tool);
-
-  tok.chrome = p4m_env_or("PORT4ME_EXCLUDE_UNSAFE_CHROME", p4m_unsafe_chrome);
-  tok.chrome_len = strlen(tok.chrome);
-  tok.firefox = p4m_env_or("PORT4ME_EXCLUDE_UNSAFE_FIREFOX", p4m_unsafe_firefox);
-  tok.firefox_len = strlen(tok.firefox);
-
-  /* candidates: include (default 1024..65535) minus exclude */
-  inc[0] = arg_or_env(include, "include", "PORT4ME_INCLUDE");
-  inc[1] = env_source("PORT4ME_INCLUDE_SITE", p4m_env("PORT4ME_INCLUDE_SITE"));
-  p4m_set_clear(&su->cand);
-  read_sources(inc, 2, &tok, add_to_set, &su->cand);
-  if (p4m_set_count(&su->cand) == 0) p4m_set_add_range(&su->cand, 1024u, 65535u);
-
-  exc[0] = arg_or_env(exclude, "exclude", "PORT4ME_EXCLUDE");
-  exc[1] = env_source("PORT4ME_EXCLUDE_SITE", p4m_env("PORT4ME_EXCLUDE_SITE"));
-  exc[2] = env_source("PORT4ME_EXCLUDE_UNSAFE",
-                      p4m_env_or("PORT4ME_EXCLUDE_UNSAFE", "{chrome},{firefox}"));
-  p4m_set_clear(&su->excl);
-  read_sources(exc, 3, &tok, add_to_set, &su->excl);
-  p4m_set_minus(&su->cand, &su->excl);
-
-  /* prepended ports: order kept, duplicates dropped */
-  pre[0] = arg_or_env(prepend, "prepend", "PORT4ME_PREPEND");
-  pre[1] = env_source("PORT4ME_PREPEND_SITE", p4m_env("PORT4ME_PREPEND_SITE"));
-  su->pre.ports = NULL;
-  su->pre.n = 0;
-  read_sources(pre, 2, &tok, add_to_list, &su->pre);
-
-  if (p4m_stream_init(&su->st, h, su->pre.ports, su->pre.n, &su->cand) != 0)
-    ERROR("No candidate ports: every port of the include set (%s, %s) is "
-          "excluded (by %s, %s, %s)", inc[0].name, inc[1].name, exc[0].name,
-          exc[1].name, exc[2].name);
-
-  /* With few candidates, each generated port costs 65536 / n_cand
-   * generator steps; a stream that goes round such a cycle more than once
-   * remembers it instead (at most 8 KiB). */
-  if (su->st.n_cand < 4096 &&
-      skip + n_ports > (double) su->st.n_cand + (double) su->pre.n)
-    p4m_stream_cache(&su->st, (uint16_t *) R_alloc(su->st.n_cand,
-                                                   sizeof(uint16_t)));
-  p4m_stream_skip(&su->st, (uint64_t) skip);
-}
-
-/* A whole number in min..max from an argument (already checked in R;
- * checked again here, so that no value can reach the casts below) or from
- * a variable; -1 when neither is set. */
-static double count_of(SEXP arg, const char *name, const char *var,
-                       double min, double max)
+/* NULL (negative), or a single whole number in min..max. */
+static double as_count(SEXP x, const char *name, double min, double max)
 {
   double v;
-  if (arg == R_NilValue) {
-    if (var == NULL) ERROR("'%s' must be a single whole number", name);
-    return p4m_env_count(var, min, max);
+  char what[100];
+  if (x == R_NilValue) return -1;
+  v = (!OBJECT(x) && (TYPEOF(x) == INTSXP || TYPEOF(x) == REALSXP) &&
+       XLENGTH(x) == 1) ? Rf_asReal(x) : NA_REAL;
+  if (ISNAN(v) || v < min || v > max || v != (double) (long long) v) {
+    snprintf(what, sizeof what, "NULL or a single whole number in %.0f..%.0f",
+             min, max);
+    internal(name, what);
   }
-  v = (TYPEOF(arg) == INTSXP || TYPEOF(arg) == REALSXP) && XLENGTH(arg) == 1
-    ? Rf_asReal(arg) : NA_REAL;
-  if (ISNAN(v) || v < min || v > max || v != (double) (long long) v)
-    ERROR("'%s' must be a single whole number in %.0f..%.0f", name, min, max);
   return v;
 }
 
-/* A single string argument, or NULL. */
-static void check_string(SEXP x, const char *name)
+/* NULL (negative), TRUE or FALSE. */
+static int as_flag(SEXP x, const char *name)
 {
-  if (x != R_NilValue && (TYPEOF(x) != STRSXP || XLENGTH(x) != 1 ||
-                          STRING_ELT(x, 0) == NA_STRING))
-    ERROR("'%s' must be NULL or a single string", name);
+  if (x == R_NilValue) return -1;
+  if (TYPEOF(x) != LGLSXP || OBJECT(x) || XLENGTH(x) != 1 ||
+      LOGICAL(x)[0] == NA_LOGICAL)
+    internal(name, "NULL, TRUE or FALSE");
+  return LOGICAL(x)[0];
 }
 
-/* ---- entry point ---------------------------------------------------------- */
+/* NULL, a specification string, or an integer vector of ports. */
+static void as_ports(SEXP x, const char *name, p4m_ports_arg *out)
+{
+  memset(out, 0, sizeof *out);
+  if (x == R_NilValue) return;
+  out->given = 1;
+  if (TYPEOF(x) == STRSXP && !OBJECT(x)) {
+    out->text = as_text(x, name);
+    return;
+  }
+  if (TYPEOF(x) != INTSXP || OBJECT(x))
+    internal(name, "NULL, a string or an integer vector of ports");
+  out->ports = INTEGER(x);   /* each checked in settings.c */
+  out->n = (size_t) XLENGTH(x);
+}
+
+static void *r_alloc(void *ctx, size_t bytes)
+{
+  (void) ctx;
+  return R_alloc(bytes, 1);
+}
+
+/* Read every argument and variable into cfg (or raise port4me_invalid). */
+static void configure(SEXP tool, SEXP user, SEXP prepend, SEXP include,
+                      SEXP exclude, SEXP skip, SEXP list, SEXP test,
+                      SEXP max_tries, SEXP must_work, SEXP reserve, SEXP env,
+                      SEXP account, p4m_config *cfg)
+{
+  p4m_input in;
+  p4m_error err;
+  int i;
+
+  in.tool = as_text(tool, "tool");
+  in.user = as_text(user, "user");
+  in.account = as_text(account, "account");
+  as_ports(prepend, "prepend", &in.prepend);
+  as_ports(include, "include", &in.include);
+  as_ports(exclude, "exclude", &in.exclude);
+  in.skip = as_count(skip, "skip", 0, P4M_COUNT_MAX);
+  in.list = as_count(list, "list", 1, P4M_COUNT_MAX);
+  in.test = as_count(test, "test", 1, P4M_PORT_MAX);
+  in.max_tries = as_count(max_tries, "max_tries", 1, P4M_COUNT_MAX);
+  in.reserve = as_count(reserve, "reserve", 0, P4M_COUNT_MAX);
+  in.must_work = as_flag(must_work, "must_work");
+  if (TYPEOF(env) != STRSXP || XLENGTH(env) != P4M_NVARS)
+    internal("env", "the values of port4me's variables");
+  for (i = 0; i < P4M_NVARS; i++) {
+    SEXP v = STRING_ELT(env, i);
+    in.env[i] = v == NA_STRING ? NULL : CHAR(v);
+  }
+  in.alloc = r_alloc;
+  in.alloc_ctx = NULL;
+  if (p4m_configure(&in, cfg, &err) != 0)
+    p4m_raise("invalid", err.source, err.detail);
+}
+
+/* ---- the modes -------------------------------------------------------- */
+
+static void to_stderr(void *ctx, const char *text)
+{
+  (void) ctx;
+  REprintf("%s", text);
+}
+
+/* Is port free?  A test that cannot be made is an error (SPEC section 5).
+ * With debug, say why (in_search: as a port of the search). */
+static int port_is_free(int port, int debug, int in_search)
+{
+  p4m_port_status ps;
+  char text[256], msg[400];
+  p4m_port_test(port, &ps);
+  p4m_port_status_text(&ps, text, sizeof text);
+  if (ps.status == P4M_FAILED) {
+    snprintf(msg, sizeof msg, "Cannot test whether port %d is free: the "
+             "socket test %s", port, text);
+    p4m_raise("system", NULL, msg);
+  }
+  if (debug && !in_search)
+    REprintf("port4me: port %d: %s\n", port, text);
+  else if (debug && ps.status == P4M_FREE)
+    REprintf("port4me: port %d is free\n", port);
+  else if (debug)
+    REprintf("port4me: port %d skipped: %s\n", port, text);
+  return ps.status == P4M_FREE;
+}
+
+static SEXP test_mode(const p4m_config *cfg)
+{
+  if (cfg->any) {
+    if (cfg->debug)
+      REprintf("port4me: port %d counts as free "
+               "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", (int) cfg->test);
+    return Rf_ScalarLogical(TRUE);
+  }
+  return Rf_ScalarLogical(port_is_free((int) cfg->test, cfg->debug, 0));
+}
+
+/* The stream of cfg, past its first cfg->skip ports. */
+static void open_stream(const p4m_config *cfg, double n_ports, p4m_stream *st)
+{
+  if (p4m_stream_init(st, cfg->hash, cfg->prepend, cfg->n_prepend,
+                      &cfg->cand) != 0)
+    p4m_raise("invalid", "include", ": no candidate ports");
+  /* With few candidates, each generated port costs 65536 / n_cand
+   * generator steps; a stream that goes round such a cycle more than once
+   * remembers it instead (at most 8 KiB). */
+  if (st->n_cand < 4096 &&
+      cfg->skip + n_ports > (double) st->n_cand + (double) cfg->n_prepend)
+    p4m_stream_cache(st, (uint16_t *) R_alloc(st->n_cand, sizeof(uint16_t)));
+  p4m_stream_skip(st, (uint64_t) cfg->skip);
+}
+
+static SEXP list_mode(const p4m_config *cfg)
+{
+  p4m_stream st;
+  R_xlen_t i, n = (R_xlen_t) cfg->list;
+  SEXP out;
+  int *o;
+  open_stream(cfg, cfg->list, &st);
+  out = PROTECT(Rf_allocVector(INTSXP, n));
+  o = INTEGER(out);
+  for (i = 0; i < n; i++) {
+    if ((i & 0xFFFF) == 0xFFFF) R_CheckUserInterrupt();
+    o[i] = (int) p4m_stream_next(&st);
+  }
+  UNPROTECT(1);
+  return out;
+}
+
+/* The first free port of the stream.  Each distinct port is checked once:
+ * the search ends after max_tries checks or when every port of the stream
+ * (the prepended ports left after skip, and every candidate) has been
+ * checked. */
+static SEXP search_mode(const p4m_config *cfg)
+{
+  p4m_stream st;
+  p4m_set checked;
+  uint32_t n_all, n_checked = 0;
+  size_t i;
+  char msg[200];
+
+  open_stream(cfg, cfg->any ? 1 : cfg->max_tries, &st);
+  /* the distinct ports of the stream: every candidate, and the prepended
+   * ports left after skip (distinct already) that are not candidates */
+  n_all = st.n_cand;
+  for (i = st.i_prepend; i < st.n_prepend; i++)
+    if (!p4m_set_has(&cfg->cand, st.prepend[i])) n_all++;
+  p4m_set_clear(&checked);
+
+  while ((double) n_checked < cfg->max_tries && n_checked < n_all) {
+    uint32_t port = p4m_stream_next(&st);
+    if (p4m_set_has(&checked, port)) continue;
+    if (cfg->any) {
+      if (cfg->debug)
+        REprintf("port4me: port %u counts as free "
+                 "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", port);
+      return Rf_ScalarInteger((int) port);
+    }
+    p4m_set_add(&checked, port);
+    n_checked++;
+    if (port_is_free((int) port, cfg->debug, 1))
+      return Rf_ScalarInteger((int) port);
+    if ((n_checked & 0xFF) == 0) R_CheckUserInterrupt();
+  }
+  if (!cfg->must_work) return Rf_ScalarInteger(-1);
+  if (n_checked == n_all)
+    snprintf(msg, sizeof msg, "No free port found: every port of the stream "
+             "was checked (%lu distinct port%s) and none is free",
+             (unsigned long) n_checked, n_checked == 1 ? "" : "s");
+  else
+    snprintf(msg, sizeof msg, "No free port found after checking %lu "
+             "distinct port%s (max_tries = %.0f)", (unsigned long) n_checked,
+             n_checked == 1 ? "" : "s", cfg->max_tries);
+  p4m_raise("no_port", NULL, msg);
+  return R_NilValue;
+}
+
+/* ---- entry points ----------------------------------------------------- */
 
 SEXP R_port4me(SEXP tool, SEXP user, SEXP prepend, SEXP include,
-               SEXP exclude, SEXP skip_, SEXP list_, SEXP test_,
-               SEXP max_tries_, SEXP must_work_)
+               SEXP exclude, SEXP skip, SEXP list, SEXP test, SEXP max_tries,
+               SEXP must_work, SEXP reserve, SEXP env, SEXP account)
 {
-  int any = p4m_env_check_any();
-  int debug = p4m_env_debug();
-  double test = count_of(test_, "test", "PORT4ME_TEST", 1, 65535);
-  double skip, list;
-  double max_tries = count_of(max_tries_, "max_tries", NULL, 1, COUNT_MAX);
-  int must_work = Rf_asLogical(must_work_);
-  stream_setup su;
-  p4m_port_status ps;
-  char text[256];
-  double tries;
+  p4m_config cfg;
+  configure(tool, user, prepend, include, exclude, skip, list, test,
+            max_tries, must_work, reserve, env, account, &cfg);
+  if (cfg.mode == P4M_MODE_TEST) return test_mode(&cfg);
+  if (cfg.debug) p4m_report_inputs(&cfg, to_stderr, NULL);
+  if (cfg.mode == P4M_MODE_LIST) return list_mode(&cfg);
+  return search_mode(&cfg);
+}
 
-  check_string(tool, "tool");
-  check_string(user, "user");
+/* The names of the variables, in the order R_port4me takes their values. */
+SEXP R_port4me_vars(void)
+{
+  SEXP out = PROTECT(Rf_allocVector(STRSXP, P4M_NVARS));
+  int i;
+  for (i = 0; i < P4M_NVARS; i++)
+    SET_STRING_ELT(out, i, Rf_mkChar(p4m_var_names[i]));
+  UNPROTECT(1);
+  return out;
+}
 
-  if (test >= 0) {
-    if (any) return Rf_ScalarLogical(TRUE);
-    p4m_port_test((int) test, &ps);
-    if (debug)
-      REprintf("port4me: port %d: %s\n", (int) test,
-               p4m_port_status_text(&ps, text, sizeof text));
-    return Rf_ScalarLogical(ps.status == P4M_FREE);
-  }
+/* The default expansions of {chrome} and {firefox} (for the docs). */
+SEXP R_port4me_unsafe(void)
+{
+  SEXP out = PROTECT(Rf_allocVector(STRSXP, 2));
+  SET_STRING_ELT(out, 0, Rf_mkChar(p4m_unsafe_chrome));
+  SET_STRING_ELT(out, 1, Rf_mkChar(p4m_unsafe_firefox));
+  UNPROTECT(1);
+  return out;
+}
 
-  skip = count_of(skip_, "skip", "PORT4ME_SKIP", 0, COUNT_MAX);
-  if (skip < 0) skip = 0;
-  list = count_of(list_, "list", "PORT4ME_LIST", 1, COUNT_MAX);
-
-  if (list >= 1) {
-    R_xlen_t i, n = (R_xlen_t) list;
-    SEXP out;
-    int *o;
-    setup_stream(user, tool, prepend, include, exclude, skip, list, &su);
-    out = PROTECT(Rf_allocVector(INTSXP, n));
-    o = INTEGER(out);
-    for (i = 0; i < n; i++) {
-      if ((i & 0xFFFF) == 0xFFFF) R_CheckUserInterrupt();
-      o[i] = (int) p4m_stream_next(&su.st);
-    }
-    UNPROTECT(1);
-    return out;
-  }
-
-  setup_stream(user, tool, prepend, include, exclude, skip,
-               any ? 1 : max_tries, &su);
-  for (tries = 1; tries <= max_tries; tries++) {
-    uint32_t port = p4m_stream_next(&su.st);
-    if (any) {
-      if (debug) REprintf("port4me: port %u counts as free "
-                          "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", port);
-      return Rf_ScalarInteger((int) port);
-    }
-    if (p4m_port_test((int) port, &ps) == P4M_FREE) {
-      if (debug) REprintf("port4me: port %u is free\n", port);
-      return Rf_ScalarInteger((int) port);
-    }
-    if (debug) REprintf("port4me: port %u skipped: %s\n", port,
-                        p4m_port_status_text(&ps, text, sizeof text));
-    if (((long) tries & 0xFF) == 0) R_CheckUserInterrupt();
-  }
-  if (must_work != FALSE)
-    ERROR("No free port found after checking %.0f ports (max_tries = %.0f)",
-          max_tries, max_tries);
-  return Rf_ScalarInteger(-1);
+/* The hash of a string of UTF-8 bytes (for tests). */
+SEXP R_port4me_hash(SEXP x)
+{
+  const char *s = as_text(x, "x");
+  uint32_t h = 0;
+  size_t bad = 0;
+  if (s == NULL || p4m_hash_utf8(0u, s, strlen(s), &h, &bad) != 0)
+    internal("x", "a single string of UTF-8 text");
+  return Rf_ScalarReal((double) h);
 }

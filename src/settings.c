@@ -1,43 +1,38 @@
-#ifndef _WIN32
-#define _POSIX_C_SOURCE 200809L
-#endif
-#include <R.h>
-#include <Rinternals.h>
-#include <stdlib.h>
+/* The precedence rules of port4me's settings (see settings.h). */
+#include <stdio.h>
 #include <string.h>
-#ifdef _WIN32
-#else
-#include <pwd.h>
-#include <sys/types.h>
-#include <unistd.h>
-#endif
+#include "hash.h"
+#include "spec.h"
+#include "unsafe.h"
 #include "settings.h"
 
-const char p4m_unsafe_chrome[] =
-  "1,7,9,11,13,15,17,19,20,21,22,23,25,37,42,43,53,69,77,79,87,95,101,102,"
-  "103,104,109,110,111,113,115,117,119,123,135,137,139,143,161,179,389,427,"
-  "465,512,513,514,515,526,530,531,532,540,548,554,556,563,587,601,636,989,"
-  "990,993,995,1719,1720,1723,2049,3659,4045,5060,5061,6000,6566,6665,6666,"
-  "6667,6668,6669,6697,10080";
+const char *const p4m_var_names[P4M_NVARS] = {
+  "PORT4ME_USER", "USER", "PORT4ME_TOOL",
+  "PORT4ME_PREPEND", "PORT4ME_PREPEND_SITE",
+  "PORT4ME_INCLUDE", "PORT4ME_INCLUDE_SITE",
+  "PORT4ME_EXCLUDE", "PORT4ME_EXCLUDE_SITE",
+  "PORT4ME_EXCLUDE_UNSAFE", "PORT4ME_EXCLUDE_UNSAFE_CHROME",
+  "PORT4ME_EXCLUDE_UNSAFE_FIREFOX",
+  "PORT4ME_SKIP", "PORT4ME_LIST", "PORT4ME_TEST", "PORT4ME_MAX_TRIES",
+  "PORT4ME_MUST_WORK", "PORT4ME_RESERVE", "PORT4ME_DEBUG",
+  "_PORT4ME_CHECK_AVAILABLE_PORTS_"
+};
 
-const char p4m_unsafe_firefox[] =
-  "1,7,9,11,13,15,17,19,20,21,22,23,25,37,42,43,53,77,79,87,95,101,102,103,"
-  "104,109,110,111,113,115,117,119,123,135,139,143,179,389,465,512,513,514,"
-  "515,526,530,531,532,540,556,563,587,601,636,993,995,2049,4045,6000";
-
-const char *p4m_env(const char *name)
+static int fail(p4m_error *err, const char *source, const char *detail)
 {
-  const char *v = getenv(name);
-  return (v == NULL || v[0] == '\0') ? NULL : v;
+  err->source = source;
+  snprintf(err->detail, sizeof err->detail, "%s", detail);
+  return -1;
 }
 
-const char *p4m_env_or(const char *name, const char *unset)
+/* A variable's value, or NULL when it is unset or empty. */
+static const char *var(const p4m_input *in, int v)
 {
-  const char *v = getenv(name);
-  return v == NULL ? unset : v;
+  const char *s = in->env[v];
+  return (s == NULL || s[0] == '\0') ? NULL : s;
 }
 
-/* A copy of a value for an error message: at most 40 characters. */
+/* A value for an error message: at most 40 characters, printable ASCII. */
 static const char *shown(const char *v, char *buf, size_t size)
 {
   size_t i, k = 0;
@@ -57,57 +52,318 @@ static int is_space(char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-double p4m_env_count(const char *name, double min, double max)
+/* A whole number in min..max: the argument when given (the R layer has
+ * checked it), else the variable, else `unset`. */
+static int count(const p4m_input *in, double arg, int v, double min,
+                 double max, double unset, double *out, p4m_error *err)
 {
-  const char *v = p4m_env(name), *p;
+  const char *s = var(in, v), *p;
   double x = 0;
   int digits = 0;
-  char buf[48];
+  char buf[48], msg[160];
 
-  if (v == NULL) return -1;
-  for (p = v; is_space(*p); p++) ;
+  if (arg >= 0) {
+    *out = arg;
+    return 0;
+  }
+  if (s == NULL) {
+    *out = unset;
+    return 0;
+  }
+  for (p = s; is_space(*p); p++) ;
   for (; *p >= '0' && *p <= '9'; p++, digits++)
     if (x <= max) x = x * 10 + (*p - '0');
   for (; is_space(*p); p++) ;
-  if (digits == 0 || *p != '\0' || x < min || x > max)
-    Rf_errorcall(R_NilValue, "%s must be a whole number in %.0f..%.0f, not \"%s\"",
-                 name, min, max, shown(v, buf, sizeof buf));
-  return x;
-}
-
-int p4m_env_check_any(void)
-{
-  const char *name = "_PORT4ME_CHECK_AVAILABLE_PORTS_";
-  const char *v = p4m_env(name);
-  char buf[48];
-  if (v == NULL) return 0;
-  if (strcmp(v, "any") == 0) return 1;
-  Rf_errorcall(R_NilValue, "%s must be unset, empty or \"any\", not \"%s\"",
-               name, shown(v, buf, sizeof buf));
+  if (digits == 0 || *p != '\0' || x < min || x > max) {
+    snprintf(msg, sizeof msg, " must be a whole number in %.0f..%.0f, not \"%s\"",
+             min, max, shown(s, buf, sizeof buf));
+    return fail(err, p4m_var_names[v], msg);
+  }
+  *out = x;
   return 0;
 }
 
-int p4m_env_debug(void)
+/* true/false (also TRUE, True, 1, yes / FALSE, False, 0, no) from a
+ * variable; `unset` when it is unset or empty. */
+static int flag(const p4m_input *in, int v, int unset, int *out,
+                p4m_error *err)
 {
-  static const char *yes[] = {"true", "TRUE", "True", "1", "yes", NULL};
-  static const char *no[] = {"false", "FALSE", "False", "0", "no", NULL};
-  const char *v = p4m_env("PORT4ME_DEBUG");
-  char buf[48];
+  static const char *const yes[] = {"true", "TRUE", "True", "1", "yes"};
+  static const char *const no[] = {"false", "FALSE", "False", "0", "no"};
+  const char *s = var(in, v);
+  char buf[48], msg[160];
+  size_t i;
+
+  *out = unset;
+  if (s == NULL) return 0;
+  for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+    if (strcmp(s, yes[i]) == 0) { *out = 1; return 0; }
+    if (strcmp(s, no[i]) == 0) { *out = 0; return 0; }
+  }
+  snprintf(msg, sizeof msg, " must be true or false, not \"%s\"",
+           shown(s, buf, sizeof buf));
+  return fail(err, p4m_var_names[v], msg);
+}
+
+/* ---- the seed --------------------------------------------------------- */
+
+static int hash_text(uint32_t h, const char *s, const char *source,
+                     uint32_t *out, p4m_error *err)
+{
+  size_t bad = 0;
+  char msg[200];
+  if (p4m_hash_utf8(h, s, strlen(s), out, &bad) == 0) return 0;
+  snprintf(msg, sizeof msg, " is not valid UTF-8 (invalid byte 0x%02X at "
+           "byte %lu); port4me hashes Unicode code points, so the name must "
+           "be text", (unsigned) (unsigned char) s[bad],
+           (unsigned long) bad + 1);
+  return fail(err, source, msg);
+}
+
+static int seed(const p4m_input *in, p4m_config *cfg, p4m_error *err)
+{
+  uint32_t h;
+  if (in->user != NULL) {
+    if (in->user[0] == '\0') return fail(err, "user", " must not be empty");
+    cfg->user = in->user; cfg->user_from = "user";
+  } else if (var(in, P4M_VAR_USER) != NULL) {
+    cfg->user = var(in, P4M_VAR_USER);
+    cfg->user_from = p4m_var_names[P4M_VAR_USER];
+  } else if (var(in, P4M_VAR_OS_USER) != NULL) {
+    cfg->user = var(in, P4M_VAR_OS_USER);
+    cfg->user_from = p4m_var_names[P4M_VAR_OS_USER];
+  } else if (in->account != NULL && in->account[0] != '\0') {
+    cfg->user = in->account; cfg->user_from = "the account name";
+  } else {
+    return fail(err, "user", " is not given, PORT4ME_USER and USER are unset "
+                "and the operating system does not say who you are");
+  }
+
+  cfg->tool = NULL; cfg->tool_from = NULL;
+  if (in->tool != NULL) {
+    if (in->tool[0] != '\0') { cfg->tool = in->tool; cfg->tool_from = "tool"; }
+  } else if (var(in, P4M_VAR_TOOL) != NULL) {
+    cfg->tool = var(in, P4M_VAR_TOOL);
+    cfg->tool_from = p4m_var_names[P4M_VAR_TOOL];
+  }
+
+  if (hash_text(0u, cfg->user, cfg->user_from, &h, err) != 0) return -1;
+  if (cfg->tool != NULL &&
+      hash_text(p4m_hash_cp(h, (uint32_t) ','), cfg->tool, cfg->tool_from,
+                &h, err) != 0)
+    return -1;
+  cfg->hash = h;
+  return 0;
+}
+
+/* ---- port sets -------------------------------------------------------- */
+
+/* One source of ports: an argument or a variable. */
+typedef struct {
+  const char *name;
+  const p4m_ports_arg *arg;  /* or NULL */
+  const char *text;          /* a variable's value, or NULL (unset) */
+} source;
+
+/* The argument when given, else its variable. */
+static source arg_or_var(const p4m_input *in, const p4m_ports_arg *arg,
+                         const char *arg_name, int v)
+{
+  source s;
+  if (arg->given) {
+    s.name = arg_name; s.arg = arg; s.text = NULL;
+  } else {
+    s.name = p4m_var_names[v]; s.arg = NULL; s.text = var(in, v);
+  }
+  return s;
+}
+
+static source var_source(const char *name, const char *text)
+{
+  source s;
+  s.name = name; s.arg = NULL; s.text = text;
+  return s;
+}
+
+static int add_to_set(void *ctx, uint32_t lo, uint32_t hi)
+{
+  p4m_set_add_range((p4m_set *) ctx, lo, hi);
+  return 0;
+}
+
+typedef struct {
+  const p4m_input *in;
+  p4m_config *cfg;
+  p4m_set seen;
+} prepend_list;
+
+static int add_to_list(void *ctx, uint32_t lo, uint32_t hi)
+{
+  prepend_list *pl = (prepend_list *) ctx;
+  uint32_t p;
+  if (pl->cfg->prepend == NULL) {
+    pl->cfg->prepend = (uint16_t *) pl->in->alloc(
+      pl->in->alloc_ctx, (size_t) P4M_PORT_MAX * sizeof(uint16_t));
+    p4m_set_clear(&pl->seen);
+  }
+  for (p = lo; p <= hi; p++) {
+    if (!p4m_set_has(&pl->seen, p)) {
+      p4m_set_add(&pl->seen, p);
+      pl->cfg->prepend[pl->cfg->n_prepend++] = (uint16_t) p;
+    }
+  }
+  return 0;
+}
+
+/* Feed one source to fn; note its name in origin when it gave anything. */
+static int read_source(const source *src, const p4m_tokens *tok,
+                       p4m_range_fn fn, void *ctx, p4m_origin *origin,
+                       p4m_error *err)
+{
+  const char *text = src->arg ? src->arg->text : src->text;
+  p4m_spec_error e;
+  size_t i;
+
+  if (src->arg != NULL && text == NULL) {
+    /* ports checked by the R layer; checked again so that no value can
+     * reach the port set unchecked */
+    for (i = 0; i < src->arg->n; i++)
+      if (src->arg->ports[i] < 1 || src->arg->ports[i] > (int) P4M_PORT_MAX)
+        return fail(err, src->name, " holds a value that is not a port "
+                    "(an internal error: port4me() checks this)");
+    for (i = 0; i < src->arg->n; i++)
+      fn(ctx, (uint32_t) src->arg->ports[i], (uint32_t) src->arg->ports[i]);
+    if (src->arg->n > 0) origin->names[origin->n++] = src->name;
+    return 0;
+  }
+  if (text == NULL) return 0;
+  if (p4m_spec_parse(text, strlen(text), tok, fn, ctx, &e) != 0) {
+    char msg[200];
+    const char *where = src->name;
+    if (e.where == P4M_SPEC_IN_CHROME)
+      where = p4m_var_names[P4M_VAR_UNSAFE_CHROME];
+    else if (e.where == P4M_SPEC_IN_FIREFOX)
+      where = p4m_var_names[P4M_VAR_UNSAFE_FIREFOX];
+    snprintf(msg, sizeof msg, ": %s", e.msg);
+    return fail(err, where, msg);
+  }
+  origin->names[origin->n++] = src->name;
+  return 0;
+}
+
+static int read_sources(const source *src, int n, const p4m_tokens *tok,
+                        p4m_range_fn fn, void *ctx, p4m_origin *origin,
+                        p4m_error *err)
+{
   int i;
-  if (v == NULL) return 0;
-  for (i = 0; yes[i]; i++) if (strcmp(v, yes[i]) == 0) return 1;
-  for (i = 0; no[i]; i++) if (strcmp(v, no[i]) == 0) return 0;
-  Rf_errorcall(R_NilValue, "PORT4ME_DEBUG must be true or false, not \"%s\"",
-               shown(v, buf, sizeof buf));
+  origin->n = 0;
+  for (i = 0; i < n; i++)
+    if (read_source(&src[i], tok, fn, ctx, origin, err) != 0) return -1;
   return 0;
 }
 
-const char *p4m_account_name(void)
+static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
 {
-#ifdef _WIN32
-  return p4m_env("USERNAME");
-#else
-  struct passwd *pw = getpwuid(geteuid());
-  return (pw && pw->pw_name && pw->pw_name[0]) ? pw->pw_name : NULL;
-#endif
+  source inc[2], exc[3], pre[2];
+  p4m_tokens tok;
+  prepend_list pl;
+  const char *unsafe = in->env[P4M_VAR_UNSAFE];
+
+  tok.chrome = in->env[P4M_VAR_UNSAFE_CHROME] ? in->env[P4M_VAR_UNSAFE_CHROME]
+    : p4m_unsafe_chrome;
+  tok.chrome_len = strlen(tok.chrome);
+  tok.firefox = in->env[P4M_VAR_UNSAFE_FIREFOX]
+    ? in->env[P4M_VAR_UNSAFE_FIREFOX] : p4m_unsafe_firefox;
+  tok.firefox_len = strlen(tok.firefox);
+
+  inc[0] = arg_or_var(in, &in->include, "include", P4M_VAR_INCLUDE);
+  inc[1] = var_source(p4m_var_names[P4M_VAR_INCLUDE_SITE],
+                      var(in, P4M_VAR_INCLUDE_SITE));
+  p4m_set_clear(&cfg->include);
+  if (read_sources(inc, 2, &tok, add_to_set, &cfg->include,
+                   &cfg->include_from, err) != 0)
+    return -1;
+  cfg->include_default = p4m_set_count(&cfg->include) == 0;
+  if (cfg->include_default)
+    p4m_set_add_range(&cfg->include, P4M_DEFAULT_MIN, P4M_PORT_MAX);
+
+  exc[0] = arg_or_var(in, &in->exclude, "exclude", P4M_VAR_EXCLUDE);
+  exc[1] = var_source(p4m_var_names[P4M_VAR_EXCLUDE_SITE],
+                      var(in, P4M_VAR_EXCLUDE_SITE));
+  exc[2] = var_source(p4m_var_names[P4M_VAR_UNSAFE],
+                      unsafe ? unsafe : "{chrome},{firefox}");
+  p4m_set_clear(&cfg->exclude);
+  if (read_sources(exc, 3, &tok, add_to_set, &cfg->exclude,
+                   &cfg->exclude_from, err) != 0)
+    return -1;
+
+  cfg->cand = cfg->include;
+  p4m_set_minus(&cfg->cand, &cfg->exclude);
+
+  pre[0] = arg_or_var(in, &in->prepend, "prepend", P4M_VAR_PREPEND);
+  pre[1] = var_source(p4m_var_names[P4M_VAR_PREPEND_SITE],
+                      var(in, P4M_VAR_PREPEND_SITE));
+  cfg->prepend = NULL;
+  cfg->n_prepend = 0;
+  pl.in = in;
+  pl.cfg = cfg;
+  if (read_sources(pre, 2, &tok, add_to_list, &pl, &cfg->prepend_from,
+                   err) != 0)
+    return -1;
+
+  if (p4m_set_count(&cfg->cand) == 0) {
+    if (cfg->include_default)
+      return fail(err, cfg->exclude_from.names[0], ": no candidate ports: "
+                  "the exclusions cover all of the default 1024-65535");
+    return fail(err, cfg->include_from.names[0], ": no candidate ports: "
+                "every included port is excluded (by the exclude set, "
+                "PORT4ME_EXCLUDE_SITE or PORT4ME_EXCLUDE_UNSAFE)");
+  }
+  return 0;
+}
+
+/* ---- everything ------------------------------------------------------- */
+
+int p4m_configure(const p4m_input *in, p4m_config *cfg, p4m_error *err)
+{
+  const char *any = var(in, P4M_VAR_CHECK_ANY);
+  double test;
+  char buf[48], msg[160];
+
+  if (any != NULL && strcmp(any, "any") != 0) {
+    snprintf(msg, sizeof msg, " must be unset, empty or \"any\", not \"%s\"",
+             shown(any, buf, sizeof buf));
+    return fail(err, p4m_var_names[P4M_VAR_CHECK_ANY], msg);
+  }
+  cfg->any = any != NULL;
+  if (flag(in, P4M_VAR_DEBUG, 0, &cfg->debug, err) != 0) return -1;
+  if (count(in, in->test, P4M_VAR_TEST, 1, P4M_PORT_MAX, -1, &test, err) != 0)
+    return -1;
+  cfg->test = test;
+  cfg->user = cfg->tool = cfg->user_from = cfg->tool_from = NULL;
+  cfg->prepend = NULL;
+  cfg->n_prepend = 0;
+  if (count(in, in->reserve, P4M_VAR_RESERVE, 0, P4M_COUNT_MAX, 0,
+            &cfg->reserve, err) != 0)
+    return -1;
+  if (test >= 0) {
+    /* test = port: nothing else is computed */
+    cfg->mode = P4M_MODE_TEST;
+    return 0;
+  }
+  if (count(in, in->skip, P4M_VAR_SKIP, 0, P4M_COUNT_MAX, 0, &cfg->skip,
+            err) != 0 ||
+      count(in, in->list, P4M_VAR_LIST, 1, P4M_COUNT_MAX, -1, &cfg->list,
+            err) != 0 ||
+      count(in, in->max_tries, P4M_VAR_MAX_TRIES, 1, P4M_COUNT_MAX,
+            P4M_MAX_TRIES_DEFAULT, &cfg->max_tries, err) != 0)
+    return -1;
+  if (in->must_work >= 0) {
+    cfg->must_work = in->must_work != 0;
+  } else if (flag(in, P4M_VAR_MUST_WORK, 1, &cfg->must_work, err) != 0) {
+    return -1;
+  }
+  cfg->mode = cfg->list >= 1 ? P4M_MODE_LIST : P4M_MODE_SEARCH;
+  if (seed(in, cfg, err) != 0) return -1;
+  return port_sets(in, cfg, err);
 }

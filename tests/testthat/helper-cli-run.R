@@ -41,14 +41,47 @@ cli_case <- function(args = character(), env = character(),
                      r_args = c("-e", "port4me::port4me"), wd = NULL,
                      quick = FALSE) {
   if (quick) env <- c(R_DEFAULT_PACKAGES = "NULL", env)
-  list(args = c(r_args, args), env = env, wd = wd)
+  list(args = c(r_args, args), env = env, wd = wd,
+       twin = if (identical(r_args, c("-e", "port4me::port4me"))) {
+         # the same command line in the form that older R versions need
+         # and that upstream's test harness uses
+         c("--no-init-file", "-e", "port4me::port4me", "--args", args)
+       })
 }
 
 # Run the cases (a list of cli_case()s) with processx, `jobs` at a time;
 # returns, for each, list(status, stdout, stderr, timeout) with stdout and
 # stderr as text.  A case that has not ended after `timeout` seconds is
-# killed (timeout = TRUE).
+# killed (timeout = TRUE).  Every case of the plain form
+# `Rscript -e port4me::port4me [options]` runs a second time as
+# `Rscript --no-init-file -e port4me::port4me --args [options]`, which must
+# give the same status, output and errors: so every check of a command line
+# holds for both forms.
 cli_run_all <- function(cases, jobs = 4L, timeout = 60) {
+  twins <- Filter(function(case) !is.null(case$twin), cases)
+  twins <- lapply(twins, function(case) {
+    case$args <- case$twin
+    case$twin <- NULL
+    case
+  })
+  results <- cli_run_each(c(cases, twins), jobs, timeout)
+  first <- results[seq_along(cases)]
+  k <- length(cases)
+  for (i in seq_along(cases)) {
+    if (is.null(cases[[i]]$twin)) next
+    k <- k + 1L
+    for (field in c("status", "stdout", "stderr")) {
+      testthat::expect_identical(
+        results[[k]][[field]], first[[i]][[field]],
+        info = paste("the --args form differs:\n",
+                     describe_run(twins[[k - length(cases)]], results[[k]]),
+                     "\nfrom\n", describe_run(cases[[i]], first[[i]])))
+    }
+  }
+  first
+}
+
+cli_run_each <- function(cases, jobs, timeout) {
   results <- vector("list", length(cases))
   running <- list()
   next_case <- 1L

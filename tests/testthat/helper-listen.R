@@ -30,8 +30,10 @@ ipv4_any_bindable <- function(port) {
 }
 
 # Evaluate code with environment variables set (a value NA unsets the
-# variable), and restore them afterwards.
+# variable; of a name given twice, the last value counts), and restore them
+# afterwards.
 with_env <- function(vars, code) {
+  vars <- vars[!duplicated(names(vars), fromLast = TRUE)]
   old <- Sys.getenv(names(vars), unset = NA, names = TRUE)
   on.exit({
     Sys.unsetenv(names(old)[is.na(old)])
@@ -62,4 +64,10 @@ stop_and_wait <- function(server, port, timeout = 5) {
     if (difftime(Sys.time(), t0, units = "secs") > timeout) return(NA_real_)
     Sys.sleep(0.005)
   }
+}
+
+# The listeners of these tests are httpuv servers.
+skip_if_no_listener <- function() {
+  skip_on_os("windows")
+  skip_if_not_installed("httpuv")
 }

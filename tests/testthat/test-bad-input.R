@@ -1,19 +1,23 @@
-# A table of bad inputs: every one must be an R error whose message names the
-# argument or environment variable and says what was wrong.  Nothing may be
-# coerced, crash, hang or return a port.  Each row is
-#   (arguments to port4me(), environment variables, expected message)
+# A table of bad inputs: every one must be a port4me_invalid condition
+# whose message names the argument or environment variable and says what was
+# wrong, and whose field `source` is that argument or variable.  Nothing may
+# be coerced, crash, hang or return a port.  Each row is
+#   (arguments to port4me(), environment variables, expected message, source)
 # and the message is matched exactly (fixed = TRUE) unless it starts with "^",
-# then as a regular expression.
+# then as a regular expression.  The source is, unless given, the first
+# variable of the row, else its first argument.
 
 bad_rows <- list()
-bad <- function(args = list(), env = character(), msg) {
-  bad_rows[[length(bad_rows) + 1L]] <<- list(args = args, env = env, msg = msg)
+bad <- function(args = list(), env = character(), msg,
+                source = if (length(env)) names(env)[[1]] else names(args)[[1]]) {
+  bad_rows[[length(bad_rows) + 1L]] <<- list(args = args, env = env, msg = msg,
+                                             source = source)
 }
 
 ## ---- single whole-number arguments: skip, list, test, max_tries --------
 counts <- list(
   skip = c(0, 2147483647), list = c(1, 2147483647),
-  test = c(1, 65535), max_tries = c(1, 2147483647)
+  test = c(1, 65535), max_tries = c(1, 2147483647), reserve = c(0, 2147483647)
 )
 # value, its description in the message
 not_whole <- list(
@@ -86,7 +90,8 @@ specs <- list(
 for (arg in c("prepend", "include", "exclude")) {
   var <- paste0("PORT4ME_", toupper(arg))
   for (s in specs) {
-    bad(stats::setNames(list(s[[1]]), arg), msg = paste0(arg, ": ", s[[2]]))
+    bad(stats::setNames(list(s[[1]]), arg),
+        msg = paste0("'", arg, "': ", s[[2]]))
     bad(env = stats::setNames(s[[1]], var), msg = paste0(var, ": ", s[[2]]))
   }
   site <- paste0(var, "_SITE")
@@ -100,16 +105,16 @@ for (arg in c("prepend", "include", "exclude")) {
   for (v in list(list(0, "0"), list(-1, "-1"), list(65536, "65536"),
                  list(1.5, "1.5"), list(-1L, "-1"), list(70000L, "70000"))) {
     bad(stats::setNames(list(c(8000, v[[1]])), arg),
-        msg = sprintf("%s[2] is %s; ports must be whole numbers in 1..65535",
+        msg = sprintf("'%s'[2] is %s; ports must be whole numbers in 1..65535",
                       arg, v[[2]]))
   }
   for (v in list(NA_real_, NaN, NA_integer_)) {
     bad(stats::setNames(list(v), arg),
-        msg = sprintf("%s[1] is NA; ports must be whole numbers in 1..65535",
+        msg = sprintf("'%s'[1] is NA; ports must be whole numbers in 1..65535",
                       arg))
   }
   bad(stats::setNames(list(c(1, Inf)), arg),
-      msg = sprintf("^%s\\[2\\] is [Ii]nf; ports must be whole numbers", arg))
+      msg = sprintf("^'%s'\\[2\\] is [Ii]nf; ports must be whole numbers", arg))
   # wrong types
   lead <- sprintf(paste0("'%s' must be an integer vector of ports or a ",
                          "single port specification string, not "), arg)
@@ -130,31 +135,33 @@ bad(env = c(PORT4ME_EXCLUDE_UNSAFE = "1-"),
 for (b in c("chrome", "firefox")) {
   var <- paste0("PORT4ME_EXCLUDE_UNSAFE_", toupper(b))
   bad(env = stats::setNames("1,x", var),
-      msg = paste0(var, " (used by PORT4ME_EXCLUDE_UNSAFE): invalid token ",
-                   "'x': not a port number or range"))
+      msg = paste0(var, ": invalid token 'x': not a port number or range"))
   bad(env = stats::setNames(sprintf("{%s}", b), var),
-      msg = sprintf(paste0("%s (used by PORT4ME_EXCLUDE_UNSAFE): invalid ",
-                           "token '{%s}': tokens cannot be nested in a ",
-                           "token's list"), var, b))
+      msg = sprintf(paste0("%s: invalid token '{%s}': tokens cannot be ",
+                           "nested in a token's list"), var, b))
 }
 # a long bad token is shortened in the message
 bad(list(include = strrep("9", 1e5)),
-    msg = paste0("include: invalid token '", strrep("9", 40),
+    msg = paste0("'include': invalid token '", strrep("9", 40),
                  "...': port above 65535"))
 # non-ASCII bytes are shown as '?'
 bad(list(exclude = "8000,\u00e5"),
-    msg = "exclude: invalid token '??': not a port number or range")
+    msg = "'exclude': invalid token '??': not a port number or range")
 
 ## ---- no candidate left --------------------------------------------------
+no_cand <- paste0(": no candidate ports: every included port is excluded ",
+                  "(by the exclude set, PORT4ME_EXCLUDE_SITE or ",
+                  "PORT4ME_EXCLUDE_UNSAFE)")
 bad(list(include = "8000-8009", exclude = "8000-8009"),
-    msg = paste0("No candidate ports: every port of the include set ",
-                 "(include, PORT4ME_INCLUDE_SITE) is excluded (by exclude, ",
-                 "PORT4ME_EXCLUDE_SITE, PORT4ME_EXCLUDE_UNSAFE)"))
-bad(list(include = 6000),  # an unsafe port
-    msg = paste0("No candidate ports: every port of the include set ",
-                 "(include, PORT4ME_INCLUDE_SITE) is excluded (by ",
-                 "PORT4ME_EXCLUDE, PORT4ME_EXCLUDE_SITE, ",
-                 "PORT4ME_EXCLUDE_UNSAFE)"))
+    msg = paste0("'include'", no_cand))
+bad(list(include = 6000), msg = paste0("'include'", no_cand))  # an unsafe port
+bad(env = c(PORT4ME_INCLUDE = "8000", PORT4ME_EXCLUDE_SITE = "8000"),
+    msg = paste0("PORT4ME_INCLUDE", no_cand))
+bad(env = c(PORT4ME_INCLUDE_SITE = "8000", PORT4ME_EXCLUDE = "8000"),
+    msg = paste0("PORT4ME_INCLUDE_SITE", no_cand))
+bad(list(exclude = "1024-65535"),
+    msg = paste0("'exclude': no candidate ports: the exclusions cover all ",
+                 "of the default 1024-65535"))
 
 ## ---- numeric variables ----------------------------------------------------
 # A value as an error message shows it: bytes outside printable ASCII (and
@@ -167,7 +174,9 @@ shown <- function(v) {
 }
 env_counts <- list(PORT4ME_SKIP = c(0, 2147483647),
                    PORT4ME_LIST = c(1, 2147483647),
-                   PORT4ME_TEST = c(1, 65535))
+                   PORT4ME_TEST = c(1, 65535),
+                   PORT4ME_MAX_TRIES = c(1, 2147483647),
+                   PORT4ME_RESERVE = c(0, 2147483647))
 garbage <- c("abc", "-1", "1.5", "1e3", "0x10", "5 6", "+5", " ", "\t",
              "99999999999", "\u00e5", "NA", "Inf")
 for (var in names(env_counts)) {
@@ -187,16 +196,14 @@ for (v in c("all", "ANY", "yes", "1", "true", " any", "any ", "anything")) {
       msg = sprintf(paste0("_PORT4ME_CHECK_AVAILABLE_PORTS_ must be unset, ",
                            "empty or \"any\", not \"%s\""), v))
 }
-for (v in c("maybe", "2", "on")) {
-  bad(env = c(PORT4ME_DEBUG = v),
-      msg = sprintf("PORT4ME_DEBUG must be true or false, not \"%s\"", v))
+for (var in c("PORT4ME_DEBUG", "PORT4ME_MUST_WORK")) {
+  for (v in c("maybe", "2", "on", "T", "tRUE", " true")) {
+    bad(env = stats::setNames(v, var),
+        msg = sprintf("%s must be true or false, not \"%s\"", var, v))
+  }
 }
 
 ## ---- run the table --------------------------------------------------------
-
-test_that("the table of bad inputs is large", {
-  expect_gte(length(bad_rows), 40)
-})
 
 `%||%` <- function(x, y) if (is.null(x)) y else x
 
@@ -230,7 +237,9 @@ for (i in seq_along(bad_rows)) {
   ), collapse = ", ")
   test_that(sprintf("bad input %d is an error naming it: %s", i, label), {
     res <- run_bad_row(row)
-    expect_s3_class(res, "error")
+    expect_s3_class(res, "port4me_invalid")
+    expect_s3_class(res, "port4me_error")
+    expect_identical(res$source, row$source)
     if (inherits(res, "error")) {
       msg <- conditionMessage(res)
       if (startsWith(row$msg, "^")) {

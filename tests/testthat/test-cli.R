@@ -115,7 +115,8 @@ test_that("--help, -h, --version and --debug", {
                  fixed = TRUE, info = info(k))
     expect_match(out, "Examples:", fixed = TRUE, info = info(k))
     for (opt in c("--tool=", "--user=", "--prepend=", "--include=",
-                  "--exclude=", "--skip=", "--list=", "--test=", "--help",
+                  "--exclude=", "--skip=", "--list=", "--test=",
+                  "--max-tries=", "--must-work=", "--reserve=", "--help",
                   "--version", "--debug")) {
       expect_match(out, opt, fixed = TRUE, info = info(k))
     }
@@ -173,6 +174,16 @@ cli_bad <- list(
   list("--debug=true", NULL, "--debug", FALSE),
   list("--version=1", NULL, "--version", FALSE),
   list("--list", NULL, "--list", TRUE),
+  list("--max-tries=0", NULL, "--max-tries must be a whole number in 1..", TRUE),
+  list("--max-tries=x", NULL, "--max-tries", FALSE),
+  list("--must-work=maybe", NULL, "--must-work must be true or false", TRUE),
+  list("--must-work=", NULL, "--must-work", FALSE),
+  list("--reserve=-1", NULL, "--reserve must be a whole number in 0..", TRUE),
+  list("--reserve=1.5", NULL, "--reserve", FALSE),
+  list("--user=alice", c(PORT4ME_MAX_TRIES = "0"), "PORT4ME_MAX_TRIES", TRUE),
+  list("--user=alice", c(PORT4ME_MUST_WORK = "maybe"), "PORT4ME_MUST_WORK",
+       FALSE),
+  list("--user=alice", c(PORT4ME_RESERVE = "soon"), "PORT4ME_RESERVE", FALSE),
   list(c("--tool", "--user=alice"), NULL, "--tool", FALSE),
   list(c("rstudio", "jupyter"), NULL, "jupyter", TRUE),
   list(c("rstudio", "--tool=jupyter"), NULL, "tool", TRUE),
@@ -375,4 +386,58 @@ test_that("--debug reports on stderr and leaves PORT4ME_DEBUG as it was", {
     expect_identical(out, "30845")
     expect_match(paste(err, collapse = "\n"), "port 30845", fixed = TRUE)
   }
+})
+
+test_that("the options are read wherever R puts them", {
+  args <- port4me:::cli_args
+  r <- c("/usr/lib/R/bin/exec/R", "--no-echo", "--no-restore")
+  # R >= 4.2: "--args" after the expression, and again where it was written
+  expect_identical(args(c(r, "-e", "port4me::port4me", "--args",
+                          "--user=alice", "x")), c("--user=alice", "x"))
+  expect_identical(args(c(r, "--no-init-file", "-e", "port4me::port4me",
+                          "--args", "--args", "--user=alice")),
+                   "--user=alice")
+  # R < 4.2: no "--args"; the options follow the expression among R's own
+  expect_identical(args(c(r, "-e", "port4me::port4me", "--user=alice",
+                          "--list=3")), c("--user=alice", "--list=3"))
+  expect_identical(args(c(r, "-e", "port4me::port4me")), character())
+  # only what follows this expression
+  expect_identical(args(c(r, "--vanilla", "-e", "x <- 1", "-e",
+                          "port4me::port4me", "--args", "rstudio")),
+                   "rstudio")
+  expect_identical(args(c(r, "-e", "1")), character())
+})
+
+test_that("a reader that closes the pipe early is no error", {
+  skip_if_no_cli()
+  skip_if(Sys.which("bash") == "", "no bash")
+  cmd <- sprintf(paste("set -o pipefail; %s -e port4me::port4me",
+                       "--user=alice --list=65535 | head -n 1"),
+                 shQuote(rscript_bin()))
+  res <- processx::run("bash", c("-c", cmd), error_on_status = FALSE,
+                       env = cli_child_env(any_free))
+  expect_identical(res$stdout, "30845\n")
+  expect_identical(res$stderr, "")
+  expect_identical(res$status, 0L)
+})
+
+test_that("--max-tries, --must-work and --reserve reach port4me()", {
+  expect_identical(port4me:::cli_arguments(list(
+    "max-tries" = "7", "must-work" = "false", reserve = "0", user = "a")),
+    list(user = "a", max_tries = 7L, must_work = FALSE, reserve = 0L))
+  # a must_work = FALSE search that finds nothing prints -1
+  skip_if_no_listener()
+  held <- port4me(user = paste0("p4m-cli-mw-", Sys.getpid()))
+  s <- listen_on("127.0.0.1", held)
+  on.exit(s$stop())
+  res <- cli_in_process(c("--user=alice", "--must-work=false",
+                          "--max-tries=1", paste0("--prepend=", held)),
+                        c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA))
+  expect_identical(res$status, 0L)
+  expect_identical(res$stdout, "-1")
+  res <- cli_in_process(c("--user=alice", "--max-tries=1",
+                          paste0("--prepend=", held)),
+                        c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA))
+  expect_identical(res$status, 2L)
+  expect_match(res$stderr, "^Error: No free port found after checking 1 ")
 })

@@ -129,20 +129,42 @@ test_that("_PORT4ME_CHECK_AVAILABLE_PORTS_ must be 'any' or unset", {
   expect_identical(port4me(user = "alice"), 30845L)
 })
 
-test_that("an empty candidate set is an immediate error", {
+test_that("an empty candidate set is an immediate port4me_invalid error", {
   local_port4me_env(PORT4ME_USER = "alice")
-  expect_error(port4me(include = 4321, exclude = 4321), "No candidate ports")
-  expect_error(port4me(include = "1-100", exclude = "1-100", list = 1),
-               "include.*exclude")
+  source_of <- function(expr) {
+    tryCatch(expr, port4me_invalid = function(e) e$source)
+  }
+  expect_error(port4me(include = 4321, exclude = 4321),
+               "^'include': no candidate ports", class = "port4me_invalid")
+  expect_identical(source_of(port4me(include = "1-100", exclude = "1-100",
+                                     list = 1)), "include")
   withr::local_envvar(PORT4ME_EXCLUDE_SITE = "1-65535")
-  expect_error(port4me(), "PORT4ME_EXCLUDE_SITE")
+  expect_error(port4me(), "^PORT4ME_EXCLUDE_SITE: no candidate ports",
+               class = "port4me_invalid")
+  expect_identical(source_of(port4me()), "PORT4ME_EXCLUDE_SITE")
+})
+
+test_that("every error is a classed condition from one place", {
+  local_port4me_env(PORT4ME_USER = "alice")
+  source_of <- function(expr) {
+    tryCatch(expr, port4me_invalid = function(e) e$source)
+  }
+  expect_identical(source_of(port4me(skip = -1)), "skip")
+  withr::with_envvar(c(PORT4ME_SKIP = "x"),
+                     expect_identical(source_of(port4me()), "PORT4ME_SKIP"))
+  e <- tryCatch(port4me(skip = -1), error = function(e) e)
+  expect_identical(class(e), c("port4me_invalid", "port4me_error", "error",
+                               "condition"))
+  expect_null(conditionCall(e))
+  expect_identical(e$detail, " must be a single whole number in 0..2147483647, not -1")
+  expect_identical(conditionMessage(e), paste0("'skip'", e$detail))
 })
 
 test_that("errors name the argument or variable", {
   local_port4me_env(PORT4ME_USER = "alice")
-  expect_error(port4me(include = "1-"), "^include: ")
-  expect_error(port4me(exclude = "x"), "^exclude: ")
-  expect_error(port4me(prepend = c(1, 0)), "prepend\\[2\\]")
+  expect_error(port4me(include = "1-"), "^'include': ")
+  expect_error(port4me(exclude = "x"), "^'exclude': ")
+  expect_error(port4me(prepend = c(1, 0)), "^'prepend'\\[2\\]")
   withr::local_envvar(PORT4ME_INCLUDE = "5-2")
   expect_error(port4me(), "^PORT4ME_INCLUDE: ")
   withr::local_envvar(PORT4ME_INCLUDE = NA, PORT4ME_EXCLUDE_SITE = "{edge}")

@@ -7,11 +7,6 @@
 
 free_user <- function(what) paste0("p4m-free-", what, "-", Sys.getpid())
 
-skip_if_no_listener <- function() {
-  skip_on_os("windows")
-  skip_if_not_installed("httpuv")
-}
-
 for (host in c("0.0.0.0", "127.0.0.1", "::1", "::")) {
   test_that(sprintf("a port held on %s is busy; the search moves on", host), {
     skip_if_no_listener()
@@ -82,7 +77,8 @@ test_that("max_tries and must_work with real busy ports", {
 
   # only the held port is checked
   expect_error(port4me(user = user, prepend = held, max_tries = 1),
-               "No free port found after checking 1 ports")
+               "No free port found after checking 1 distinct port (max_tries = 1)",
+               fixed = TRUE, class = "port4me_no_port")
   expect_identical(
     port4me(user = user, prepend = held, max_tries = 1, must_work = FALSE),
     -1L
@@ -90,16 +86,33 @@ test_that("max_tries and must_work with real busy ports", {
   # the second port checked is free
   expect_identical(port4me(user = user, prepend = c(held, other),
                            max_tries = 2), other)
-  # a candidate set of the held port alone: every try finds it busy
+  # a candidate set of the held port alone: it is checked once, and the
+  # search ends, since every port of the stream has been checked
   why <- capture_stderr(with_env(c(PORT4ME_DEBUG = "true"), {
     res <- port4me(user = user, include = held, max_tries = 3,
                    must_work = FALSE)
   }))
   expect_identical(res, -1L)
   expect_identical(lengths(regmatches(why, gregexpr(
-    sprintf("port %d skipped: in use", held), why, fixed = TRUE))), 3L)
+    sprintf("port %d skipped: in use", held), why, fixed = TRUE))), 1L)
   expect_error(port4me(user = user, include = held, max_tries = 3),
-               "No free port found after checking 3 ports")
+               paste0("No free port found: every port of the stream was ",
+                      "checked (1 distinct port) and none is free"),
+               fixed = TRUE, class = "port4me_no_port")
+  # PORT4ME_MUST_WORK and PORT4ME_MAX_TRIES are the defaults of must_work
+  # and max_tries
+  expect_identical(with_env(c(PORT4ME_MUST_WORK = "false"),
+                            port4me(user = user, include = held)), -1L)
+  expect_error(with_env(c(PORT4ME_MUST_WORK = "false"),
+                        port4me(user = user, include = held,
+                                must_work = TRUE)),
+               class = "port4me_no_port")
+  expect_identical(with_env(c(PORT4ME_MAX_TRIES = "1"),
+                            port4me(user = user, prepend = c(held, other),
+                                    must_work = FALSE)), -1L)
+  expect_identical(with_env(c(PORT4ME_MAX_TRIES = "1"),
+                            port4me(user = user, prepend = c(held, other),
+                                    max_tries = 2)), other)
   # _PORT4ME_CHECK_AVAILABLE_PORTS_=any makes every port free
   expect_true(with_env(c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any"),
                        port4me(test = held)))

@@ -8,12 +8,14 @@ top=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/port4me-ctest.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
-mkdir -p "$tmp/tools/ctest" "$tmp/src"
+mkdir -p "$tmp/tools/ctest" "$tmp/src" "$tmp/tests/testthat"
 cp "$here/Makefile" "$here/test_freeport.c" "$tmp/tools/ctest/"
 cp "$top/src/freeport.c" "$top/src/freeport.h" "$tmp/src/"
+cp "$top/tests/testthat/socket-shim.c" "$tmp/tests/testthat/"
 cd "$tmp/tools/ctest"
 if [ "$(id -u)" = 0 ]; then
   make -s check
 else
-  make -s all && ./test_freeport && ./test_freeport_wrap && ./test_freeport_asan
+  make -s all && ./test_freeport && ./test_freeport_wrap && ./test_freeport_asan &&
+    LD_PRELOAD=./socket-shim.so ./test_freeport --shim
 fi

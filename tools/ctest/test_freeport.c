@@ -11,8 +11,12 @@
  *   --lo-down    run inside `unshare -n` (loopback down, no 127.0.0.1/::1):
  *                the unavailable loopback addresses must be skipped, so a
  *                port is still FREE
+ *   --shim       run with LD_PRELOAD=socket-shim.so (tests/testthat/
+ *                socket-shim.c): fault injection into socket(), bind() and
+ *                listen(), switched with setenv() between cases
  * Built with -DP4M_WRAP_SOCKET -Wl,--wrap=socket, the test also fakes
- * socket() failures (EAFNOSUPPORT for one/both families, EMFILE, EACCES).
+ * socket() failures (EAFNOSUPPORT for one/both families, EMFILE, EACCES) and
+ * a kernel without SOCK_CLOEXEC.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -25,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -314,6 +319,122 @@ static void test_denied(void) {
   CHECK(st.status == P4M_DENIED, "port %d: %s", start - 1, text(&st));
 }
 
+/* A real EMFILE: the soft open-files limit lowered to the lowest free
+   descriptor, so that the next socket() fails. */
+static void test_real_emfile(void) {
+  p4m_port_status st;
+  struct rlimit old, low;
+  int port = find_free_port();
+  int lowest = dup(0);
+  if (lowest < 0 || getrlimit(RLIMIT_NOFILE, &old) != 0) {
+    CHECK(0, "dup/getrlimit");
+    return;
+  }
+  close(lowest);
+  low = old;
+  low.rlim_cur = (rlim_t) lowest;
+  if (setrlimit(RLIMIT_NOFILE, &low) != 0) { CHECK(0, "setrlimit"); return; }
+  p4m_port_test(port, &st);
+  CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0, "restore rlimit");
+  CHECK(st.status == P4M_FAILED && st.err == EMFILE &&
+        strcmp(st.step, "socket IPv4") == 0, "RLIMIT_NOFILE=%d: %s", lowest, text(&st));
+  CHECK(strcmp(text(&st), "failed (socket IPv4: Too many open files)") == 0,
+        "EMFILE text: %s", text(&st));
+  printf("  RLIMIT_NOFILE lowered to %d: %s\n", lowest, text(&st));
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "after restoring the limit: %s", text(&st));
+}
+
+/* ---- with LD_PRELOAD=socket-shim.so ---------------------------------- */
+
+static void shim_rules(const char *sock, const char *bind_, const char *listen_) {
+  setenv("P4M_SHIM_SOCKET", sock, 1);
+  setenv("P4M_SHIM_BIND", bind_, 1);
+  setenv("P4M_SHIM_LISTEN", listen_, 1);
+}
+
+static void shim_expect(int port, const char *sock, const char *bind_,
+                        const char *listen_, int status, int err,
+                        const char *step) {
+  p4m_port_status st;
+  shim_rules(sock, bind_, listen_);
+  p4m_port_test(port, &st);
+  shim_rules("", "", "");
+  CHECK(st.status == status && st.err == err && strcmp(st.step, step) == 0,
+        "socket[%s] bind[%s] listen[%s]: got %s, want status %d err %d step '%s'",
+        sock, bind_, listen_, text(&st), status, err, step);
+  printf("  socket[%s] bind[%s] listen[%s]: %s\n", sock, bind_, listen_, text(&st));
+}
+
+static void test_shim(void) {
+  int port, fd, before;
+  char other[16];
+  const char *pre = getenv("LD_PRELOAD");
+  CHECK(pre != NULL && strstr(pre, "socket-shim") != NULL,
+        "--shim needs LD_PRELOAD=.../socket-shim.so");
+  unsetenv("P4M_SHIM_PORT");
+  shim_rules("", "", "");
+  port = find_free_port();
+  before = count_fds();
+
+  /* families skipped: not supported, or refused by policy */
+  shim_expect(port, "inet6=EACCES", "", "", P4M_FREE, 0, "");
+  shim_expect(port, "inet6=EPERM", "", "", P4M_FREE, 0, "");
+  shim_expect(port, "inet6=EAFNOSUPPORT", "", "", P4M_FREE, 0, "");
+  shim_expect(port, "inet6=EPROTONOSUPPORT", "", "", P4M_FREE, 0, "");
+  shim_expect(port, "inet=EPERM", "", "", P4M_FREE, 0, "");
+  fd = holder("::1", port, 1, 0, 1);        /* the skipped family's holder */
+  CHECK(fd >= 0, "holder [::1]");
+  shim_expect(port, "inet6=EACCES", "", "", P4M_FREE, 0, "");
+  shim_expect(port, "", "", "", P4M_IN_USE, EADDRINUSE, "bind [::]");
+  if (fd >= 0) close(fd);
+  fd = holder("127.0.0.1", port, -1, 0, 1); /* the other family's holder */
+  CHECK(fd >= 0, "holder 127.0.0.1");
+  shim_expect(port, "inet6=EACCES", "", "", P4M_IN_USE, EADDRINUSE, "bind 0.0.0.0");
+  if (fd >= 0) close(fd);
+
+  /* no usable family */
+  shim_expect(port, "any=EACCES", "", "", P4M_FAILED, EACCES, "socket IPv4 and IPv6");
+  shim_expect(port, "inet=EAFNOSUPPORT,inet6=EPERM", "", "", P4M_FAILED,
+              EAFNOSUPPORT, "socket IPv4 (IPv6 unusable too)");
+
+  /* other socket() failures: the test cannot be made */
+  shim_expect(port, "inet=EMFILE", "", "", P4M_FAILED, EMFILE, "socket IPv4");
+  shim_expect(port, "inet6=ENFILE", "", "", P4M_FAILED, ENFILE, "socket IPv6");
+  shim_expect(port, "inet=ENOBUFS", "", "", P4M_FAILED, ENOBUFS, "socket IPv4");
+  shim_expect(port, "inet6=ENOMEM", "", "", P4M_FAILED, ENOMEM, "socket IPv6");
+
+  /* bind(): a missing loopback address is skipped, a missing wildcard is not */
+  shim_expect(port, "", "loopback=EADDRNOTAVAIL", "", P4M_FREE, 0, "");
+  shim_expect(port, "", "::1=EADDRNOTAVAIL", "", P4M_FREE, 0, "");
+  shim_expect(port, "", "0.0.0.0=EADDRNOTAVAIL", "", P4M_FAILED, EADDRNOTAVAIL,
+              "bind 0.0.0.0");
+  shim_expect(port, "", "::=EADDRNOTAVAIL", "", P4M_FAILED, EADDRNOTAVAIL,
+              "bind [::]");
+  shim_expect(port, "inet6=EACCES", "127.0.0.1=EADDRNOTAVAIL", "", P4M_FREE, 0, "");
+  /* bind(): in use, denied, failed */
+  shim_expect(port, "", "127.0.0.1=EADDRINUSE", "", P4M_IN_USE, EADDRINUSE,
+              "bind 127.0.0.1");
+  shim_expect(port, "", "::1=EPERM", "", P4M_DENIED, EPERM, "bind [::1]");
+  shim_expect(port, "", "0.0.0.0=EACCES", "", P4M_DENIED, EACCES, "bind 0.0.0.0");
+  shim_expect(port, "", "::=ENOMEM", "", P4M_FAILED, ENOMEM, "bind [::]");
+  shim_expect(port, "", "127.0.0.1=ENOBUFS", "", P4M_FAILED, ENOBUFS, "bind 127.0.0.1");
+
+  /* listen(): in use, or a failure (a refused listen() refuses every port) */
+  shim_expect(port, "", "", "::1=EADDRINUSE", P4M_IN_USE, EADDRINUSE, "listen [::1]");
+  shim_expect(port, "", "", "inet=ENOBUFS", P4M_FAILED, ENOBUFS, "listen 0.0.0.0");
+  shim_expect(port, "", "", "127.0.0.1=EACCES", P4M_FAILED, EACCES, "listen 127.0.0.1");
+  shim_expect(port, "", "", "inet6=EPERM", P4M_FAILED, EPERM, "listen [::]");
+
+  /* P4M_SHIM_PORT limits bind()/listen() rules to one port */
+  snprintf(other, sizeof(other), "%d", port + 1);
+  setenv("P4M_SHIM_PORT", other, 1);
+  shim_expect(port, "", "any=EADDRINUSE", "any=ENOBUFS", P4M_FREE, 0, "");
+  unsetenv("P4M_SHIM_PORT");
+
+  CHECK(count_fds() == before, "fds after shim cases: %d -> %d", before, count_fds());
+}
+
 #ifdef P4M_WRAP_SOCKET
 static void test_fake_socket(void) {
   p4m_port_status st;
@@ -345,7 +466,7 @@ static void test_fake_socket(void) {
   fake_fail_family = -1; fake_errno = EAFNOSUPPORT;
   p4m_port_test(port, &st);
   CHECK(st.status == P4M_FAILED && st.err == EAFNOSUPPORT &&
-        strcmp(st.step, "socket IPv6") == 0, "no family: %s", text(&st));
+        strcmp(st.step, "socket IPv4 and IPv6") == 0, "no family: %s", text(&st));
   printf("  fake: no family at all: %s\n", text(&st));
 
   fake_fail_family = -1; fake_errno = EMFILE;
@@ -354,14 +475,41 @@ static void test_fake_socket(void) {
         strcmp(st.step, "socket IPv4") == 0, "EMFILE: %s", text(&st));
   printf("  fake: EMFILE: %s\n", text(&st));
 
+  /* refused by policy (seccomp, LSM): the family is skipped as well */
+  fake_fail_family = 0;
+  fd = holder("::1", port, 1, 0, 1);
+  CHECK(fd >= 0, "holder [::1]");
   fake_fail_family = AF_INET6; fake_errno = EACCES;
   p4m_port_test(port, &st);
-  CHECK(st.status == P4M_DENIED && strcmp(st.step, "socket IPv6") == 0,
-        "EACCES on socket: %s", text(&st));
+  CHECK(st.status == P4M_FREE, "EACCES on IPv6 socket, [::1] held: %s", text(&st));
   fake_fail_family = AF_INET6; fake_errno = EPERM;
   p4m_port_test(port, &st);
-  CHECK(st.status == P4M_DENIED, "EPERM on socket: %s", text(&st));
-  printf("  fake: EPERM on IPv6 socket: %s\n", text(&st));
+  CHECK(st.status == P4M_FREE, "EPERM on IPv6 socket, [::1] held: %s", text(&st));
+  printf("  fake: EPERM on IPv6 socket, [::1] held: %s\n", text(&st));
+  fake_fail_family = AF_INET6; fake_errno = EPROTONOSUPPORT;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FREE, "EPROTONOSUPPORT on IPv6 socket: %s", text(&st));
+  fake_fail_family = 0;
+  if (fd >= 0) close(fd);
+
+  /* both refused: no usable family is a failure, never "not free" */
+  fake_fail_family = -1; fake_errno = EACCES;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FAILED && st.err == EACCES &&
+        strcmp(st.step, "socket IPv4 and IPv6") == 0, "EACCES both: %s", text(&st));
+
+  /* resource shortages are failures of the test, for either family */
+  {
+    static const int errs[] = { EMFILE, ENFILE, ENOBUFS, ENOMEM };
+    size_t k;
+    for (k = 0; k < sizeof(errs) / sizeof(errs[0]); k++) {
+      fake_fail_family = AF_INET6; fake_errno = errs[k];
+      p4m_port_test(port, &st);
+      CHECK(st.status == P4M_FAILED && st.err == errs[k] &&
+            strcmp(st.step, "socket IPv6") == 0, "errno %d on IPv6 socket: %s",
+            errs[k], text(&st));
+    }
+  }
 
   fake_fail_family = 0;
   CHECK(count_fds() == before, "fds after fake failures");
@@ -389,9 +537,13 @@ static void test_fake_socket(void) {
 
 int main(int argc, char **argv) {
   int lo_down = argc > 1 && strcmp(argv[1], "--lo-down") == 0;
+  int shim = argc > 1 && strcmp(argv[1], "--shim") == 0;
   CHECK(p4m_net_init() == 0, "p4m_net_init");
 
-  if (lo_down) {
+  if (shim) {
+    printf("socket-shim.so fault injection:\n");
+    test_shim();
+  } else if (lo_down) {
     p4m_port_status st;
     int before = count_fds();
     int i;
@@ -422,6 +574,7 @@ int main(int argc, char **argv) {
     printf("TIME_WAIT:\n");   test_time_wait();
     printf("fd leaks and speed:\n"); test_fds_and_speed();
     printf("permission:\n");  test_denied();
+    printf("out of descriptors:\n"); test_real_emfile();
 #ifdef P4M_WRAP_SOCKET
     printf("fake socket() failures:\n"); test_fake_socket();
 #endif

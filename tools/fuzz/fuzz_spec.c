@@ -17,19 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "spec.h"
+#include "unsafe.h"
 
 #include "check.h"
 
-static const char chrome_default[] =
-  "1,7,9,11,13,15,17,19,20,21,22,23,25,37,42,43,53,69,77,79,87,95,101,102,"
-  "103,104,109,110,111,113,115,117,119,123,135,137,139,143,161,179,389,427,"
-  "465,512,513,514,515,526,530,531,532,540,548,554,556,563,587,601,636,989,"
-  "990,993,995,1719,1720,1723,2049,3659,4045,5060,5061,6000,6566,6665,6666,"
-  "6667,6668,6669,6697,10080";
-static const char firefox_default[] =
-  "1,7,9,11,13,15,17,19,20,21,22,23,25,37,42,43,53,77,79,87,95,101,102,103,"
-  "104,109,110,111,113,115,117,119,123,135,139,143,179,389,465,512,513,514,"
-  "515,526,530,531,532,540,556,563,587,601,636,993,995,2049,4045,6000";
+/* the package's own lists (src/unsafe.c), not a copy */
+#define chrome_default p4m_unsafe_chrome
+#define firefox_default p4m_unsafe_firefox
 
 #define MAX_RANGES 200000
 
@@ -127,8 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *s = (const char *) data;
   const char *chrome = chrome_default, *firefox = firefox_default;
-  size_t n = size, nc = sizeof chrome_default - 1,
-    nf = sizeof firefox_default - 1;
+  size_t n = size, nc = strlen(chrome_default),
+    nf = strlen(firefox_default);
   const char *z = memchr(s, '\0', size);
   p4m_tokens tok;
   p4m_spec_error err;

@@ -26,10 +26,11 @@ if ! command -v "$CC" >/dev/null 2>&1; then
   exit 2
 fi
 
-targets=(spec stream)
+targets=(spec stream claims)
 declare -A sources=(
-  [spec]="$src/spec.c"
+  [spec]="$src/spec.c $src/unsafe.c"
   [stream]="$src/stream.c $src/portset.c $src/lcg.c $src/hash.c"
+  [claims]="$src/claims.c"
 )
 cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

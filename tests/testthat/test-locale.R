@@ -1,0 +1,111 @@
+# The same port in every locale (SPEC section 1): names are hashed by their
+# Unicode code points, whether they come as an argument, an option or a
+# variable, in a UTF-8 session, in the C/POSIX locale (bytes read as UTF-8)
+# and in a latin-1 session (bytes read as latin-1).  Reference values from
+# the Python implementation.
+
+ref_names <- list(
+  list(name = "bj\u00f8rn", ports = "63143 17135"),
+  list(name = "\u00e9", ports = "17549 5509")
+)
+
+# A latin-1 locale made with localedef into a temporary folder (used through
+# LOCPATH), or NULL.
+latin1_locale <- function() {
+  if (Sys.which("localedef") == "") return(NULL)
+  dir <- file.path(tempdir(), "p4m-locales")
+  if (!dir.exists(file.path(dir, "en_US.ISO-8859-1"))) {
+    dir.create(dir, showWarnings = FALSE)
+    res <- processx::run("localedef", c("-i", "en_US", "-f", "ISO-8859-1",
+                                        file.path(dir, "en_US.ISO-8859-1")),
+                         error_on_status = FALSE)
+    if (!dir.exists(file.path(dir, "en_US.ISO-8859-1"))) return(NULL)
+  }
+  dir
+}
+
+# Bytes of a name in an encoding, as \xHH escapes for bash's printf.
+printf_bytes <- function(name, encoding) {
+  bytes <- charToRaw(iconv(name, "UTF-8", encoding))
+  paste0("\\x", as.character(bytes), collapse = "")
+}
+
+# Run the command line and the function in a child in locale `lc`, with a
+# name given as bytes in `encoding`; one line "label: output status" each.
+run_in_locale <- function(lc, encoding, locpath = NULL, name) {
+  bytes <- printf_bytes(name, encoding)
+  rscript <- shQuote(rscript_bin())
+  fun <- sprintf(paste0(
+    "cat(tryCatch(paste(port4me::port4me(user = rawToChar(as.raw(c(%s))), ",
+    "list = 2), collapse = ' '), port4me_invalid = function(e) ",
+    "paste('invalid', e$source)))"),
+    paste0("0x", as.character(charToRaw(iconv(name, "UTF-8", encoding))),
+           collapse = ", "))
+  script <- paste(
+    sprintf("n=$(printf '%s')", bytes),
+    "run() { label=$1; shift; out=$(\"$@\" 2>&1); st=$?; echo \"$label:\" $out $st; }",
+    sprintf("run option %s -e port4me::port4me --user=\"$n\" --list=2", rscript),
+    sprintf("run args %s -e port4me::port4me --args --user=\"$n\" --list=2", rscript),
+    sprintf("run tool %s -e port4me::port4me --user=alice --tool=\"$n\" --list=2", rscript),
+    sprintf("PORT4ME_USER=\"$n\" run variable %s -e port4me::port4me --list=2", rscript),
+    sprintf("run function %s -e %s", rscript, shQuote(fun)),
+    sep = "\n")
+  env <- cli_child_env(c(LC_ALL = lc, LANG = lc, LANGUAGE = NA,
+                         "_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any",
+                         LOCPATH = if (is.null(locpath)) NA else locpath))
+  res <- processx::run("bash", c("-c", script), env = env,
+                       error_on_status = FALSE)
+  lines <- strsplit(res$stdout, "\n", fixed = TRUE)[[1]]
+  stats::setNames(sub("^[a-z]+: ", "", lines), sub(":.*$", "", lines))
+}
+
+locales <- list(
+  list(lc = "C", encoding = "UTF-8"),
+  list(lc = "POSIX", encoding = "UTF-8"),
+  list(lc = "C.UTF-8", encoding = "UTF-8"),
+  list(lc = "en_US.ISO-8859-1", encoding = "latin1", latin1 = TRUE)
+)
+
+for (loc in locales) {
+  test_that(sprintf("names give the same ports in the %s locale", loc$lc), {
+    skip_on_os("windows")
+    skip_if_not_installed("processx")
+    skip_if(Sys.which("bash") == "", "no bash")
+    locpath <- NULL
+    if (isTRUE(loc$latin1)) {
+      locpath <- latin1_locale()
+      skip_if(is.null(locpath), "localedef cannot make a latin-1 locale")
+    }
+    for (r in ref_names) {
+      got <- run_in_locale(loc$lc, loc$encoding, locpath, r$name)
+      info <- paste(loc$lc, r$name, paste(names(got), got, collapse = "; "))
+      expect_identical(unname(got[["option"]]), paste(r$ports, 0), info = info)
+      expect_identical(unname(got[["args"]]), paste(r$ports, 0), info = info)
+      expect_identical(unname(got[["variable"]]), paste(r$ports, 0),
+                       info = info)
+      expect_identical(unname(got[["function"]]), paste(r$ports, 0),
+                       info = info)
+      tool <- paste(port4me(r$name, user = "alice", list = 2), collapse = " ")
+      expect_identical(unname(got[["tool"]]), paste(tool, 0), info = info)
+    }
+  })
+}
+
+test_that("text that cannot be decoded is an error naming its source", {
+  skip_on_os("windows")
+  skip_if_not_installed("processx")
+  skip_if(Sys.which("bash") == "", "no bash")
+  # latin-1 bytes are not UTF-8: an error in UTF-8 sessions and in the C
+  # locale, for the option, the variable and the argument alike
+  for (lc in c("C.UTF-8", "C")) {
+    got <- run_in_locale(lc, "latin1", NULL, "bj\u00f8rn")
+    info <- paste(lc, paste(names(got), got, collapse = "; "))
+    expect_match(got[["option"]],
+                 "^Error: --user is not valid UTF-8; .* 2$", info = info)
+    expect_match(got[["tool"]],
+                 "^Error: --tool is not valid UTF-8; .* 2$", info = info)
+    expect_match(got[["variable"]],
+                 "^Error: PORT4ME_USER is not valid UTF-8 .* 2$", info = info)
+    expect_identical(unname(got[["function"]]), "invalid user 0", info = info)
+  }
+})

@@ -1,0 +1,973 @@
+/*
+ * Standalone tests for src/claims.c (port claims, SPEC section 8).
+ *
+ *   make test_claims && ./test_claims          (see the Makefile: check-claims)
+ *
+ * Works in a fresh directory under $TMPDIR (default /tmp) and removes it.
+ * As root it also runs the tests that need a second user: a directory owned
+ * by nobody is refused, and a child process that has become nobody can
+ * neither use nor change root's claims.  Any user runs the rest, including
+ * the races: N processes started at one moment (a pipe as the barrier) take
+ * the same port, and exactly one gets it.
+ *
+ * Built with mingw (x86_64-w64-mingw32-gcc) the sequential tests run under
+ * Windows (or wine); the races, symbolic links, modes and owners are POSIX.
+ * Exit status 0 when every check passed.
+ */
+#if !defined(_WIN32)
+# define _POSIX_C_SOURCE 200809L
+# define _DEFAULT_SOURCE 1   /* setgroups() */
+#endif
+
+#include "claims.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#ifdef _WIN32
+# include <direct.h>
+# include <io.h>
+# include <process.h>
+# include <windows.h>
+# define SEP "\\"
+# define MKDIR(p) _mkdir(p)
+# define GETPID() ((unsigned long) GetCurrentProcessId())
+#else
+# include <dirent.h>
+# include <fcntl.h>
+# include <grp.h>
+# include <pwd.h>
+# include <signal.h>
+# include <time.h>
+# include <unistd.h>
+# include <sys/wait.h>
+# define SEP "/"
+# define MKDIR(p) mkdir(p, 0700)
+# define GETPID() ((unsigned long) getpid())
+#endif
+
+#define PBUF (P4M_CLAIMS_DIR_MAX + 128)
+
+static int n_pass = 0, n_fail = 0;
+
+#define CHECK(cond, ...) do {                                    \
+    if (cond) { n_pass++; }                                      \
+    else { n_fail++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+           printf(__VA_ARGS__); printf("\n"); fflush(stdout); }  \
+  } while (0)
+
+static char base[1024];
+
+/* out = a + b (out may be a), truncated to n bytes */
+static void join(char *out, size_t n, const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b);
+  if (la >= n) la = n - 1;
+  memmove(out, a, la);
+  if (lb > n - 1 - la) lb = n - 1 - la;
+  memcpy(out + la, b, lb);
+  out[la + lb] = '\0';
+}
+
+static void path_of(char *out, size_t n, const char *rel)
+{
+  snprintf(out, n, "%s" SEP "%s", base, rel);
+}
+
+static int write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "wb");
+  if (f == NULL) return -1;
+  fputs(text, f);
+  return fclose(f);
+}
+
+/* "" when missing */
+static const char *read_file(const char *path, char *buf, size_t n)
+{
+  FILE *f = fopen(path, "rb");
+  size_t k;
+  buf[0] = '\0';
+  if (f == NULL) return buf;
+  k = fread(buf, 1, n - 1, f);
+  buf[k] = '\0';
+  fclose(f);
+  return buf;
+}
+
+static int exists(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+static const char *etext(const p4m_claims_error *e)
+{
+  static char buf[8192];
+  return p4m_claims_error_text(e, buf, sizeof buf);
+}
+
+/* Opens base/<rel> with create = 1 */
+static int open_new(p4m_claims *c, const char *rel)
+{
+  char p[PBUF];
+  p4m_claims_error e;
+  path_of(p, sizeof p, rel);
+  if (p4m_claims_open(c, p, 1, &e) != 0 || !c->usable) {
+    printf("cannot open %s: %s\n", p, etext(&e));
+    return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The file format                                                      */
+
+static void test_parse(void)
+{
+  static const struct {
+    const char *text;
+    int ok;
+    unsigned long long ms;
+    unsigned long pid;
+    int has_pid;
+  } cases[] = {
+    { "1795000012.345 4711\n", 1, 1795000012345ull, 4711, 1 },
+    { "1795000012.345 4711",   1, 1795000012345ull, 4711, 1 },
+    { "1795000000\n",          1, 1795000000000ull, 0, 0 },
+    { "1795000000",            1, 1795000000000ull, 0, 0 },
+    { "0",                     1, 0ull, 0, 0 },
+    { "12.5",                  1, 12500ull, 0, 0 },
+    { "12.05 7",               1, 12050ull, 7, 1 },
+    { "12.123456789",          1, 12123ull, 0, 0 },     /* dropped, not rounded */
+    { "12.999999999",          1, 12999ull, 0, 0 },
+    { "999999999999.999",      1, 999999999999999ull, 0, 0 },
+    { "1 4294967295\n",        1, 1000ull, 4294967295ul, 1 },
+    { "007 0",                 1, 7000ull, 0, 1 },
+    { "",                      0, 0, 0, 0 },
+    { "\n",                    0, 0, 0, 0 },
+    { "hello",                 0, 0, 0, 0 },
+    { "1000000000000",         0, 0, 0, 0 },            /* 13 digits */
+    { "12.",                   0, 0, 0, 0 },
+    { ".5",                    0, 0, 0, 0 },
+    { "12.1234567890",         0, 0, 0, 0 },            /* 10 fraction digits */
+    { "12 ",                   0, 0, 0, 0 },
+    { "12  7",                 0, 0, 0, 0 },
+    { "12 4294967296",         0, 0, 0, 0 },
+    { "12 12345678901",        0, 0, 0, 0 },
+    { "12 7\n\n",              0, 0, 0, 0 },
+    { "12\r\n",                0, 0, 0, 0 },
+    { " 12",                   0, 0, 0, 0 },
+    { "+12",                   0, 0, 0, 0 },
+    { "-12",                   0, 0, 0, 0 },
+    { "1e9",                   0, 0, 0, 0 },
+    { "12,5",                  0, 0, 0, 0 },
+    { "12 7 8",                0, 0, 0, 0 },
+    { "12 -7",                 0, 0, 0, 0 },
+  };
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    p4m_claim_record r;
+    int rc;
+    memset(&r, 0xA5, sizeof r);
+    rc = p4m_claims_parse(cases[i].text, strlen(cases[i].text), &r);
+    CHECK(rc == (cases[i].ok ? 0 : -1), "parse(\"%s\") returned %d",
+          cases[i].text, rc);
+    if (rc == 0 && cases[i].ok) {
+      CHECK(r.expiry_ms == cases[i].ms && r.pid == cases[i].pid &&
+            r.has_pid == cases[i].has_pid,
+            "parse(\"%s\") gave %llu %lu %d", cases[i].text, r.expiry_ms,
+            r.pid, r.has_pid);
+    }
+  }
+  {
+    /* the length is honoured: no NUL needed, nothing read beyond n */
+    p4m_claim_record r;
+    const char text[] = "1234 56789";
+    CHECK(p4m_claims_parse(text, 4, &r) == 0 && r.expiry_ms == 1234000ull &&
+          !r.has_pid, "parse of a prefix");
+    CHECK(p4m_claims_parse(text, 6, &r) == 0 && r.pid == 5,
+          "parse of a prefix with pid");
+    CHECK(p4m_claims_parse("1\0" "2", 3, &r) == -1, "an embedded NUL");
+    CHECK(p4m_claims_parse(NULL, 0, &r) == -1, "NULL buffer");
+  }
+  {
+    char big[P4M_CLAIMS_FILE_MAX + 2];
+    p4m_claim_record r;
+    memset(big, '1', 5);
+    memset(big + 5, '\n', sizeof big - 5);  /* invalid anyway, but too long first */
+    CHECK(p4m_claims_parse(big, P4M_CLAIMS_FILE_MAX + 1, &r) == -1,
+          "a file longer than P4M_CLAIMS_FILE_MAX");
+  }
+  {
+    char buf[64];
+    p4m_claim_record r, back;
+    r.expiry_ms = 1795000012045ull;
+    r.pid = 4711;
+    r.has_pid = 1;
+    CHECK(p4m_claims_format(buf, sizeof buf, &r) == 20 &&
+          strcmp(buf, "1795000012.045 4711\n") == 0, "format gave '%s'", buf);
+    CHECK(p4m_claims_parse(buf, strlen(buf), &back) == 0 &&
+          back.expiry_ms == r.expiry_ms && back.pid == r.pid && back.has_pid,
+          "format then parse");
+    r.has_pid = 0;
+    r.expiry_ms = 5;
+    CHECK(p4m_claims_format(buf, sizeof buf, &r) == 6 &&
+          strcmp(buf, "0.005\n") == 0, "format gave '%s'", buf);
+    CHECK(p4m_claims_format(buf, 6, &r) == 0 && buf[0] == '\0',
+          "format into a buffer one byte short");
+    CHECK(p4m_claims_format(buf, 7, &r) == 6, "format into an exact buffer");
+    r.expiry_ms = 1000000000000000ull;   /* 13-digit seconds: unparsable */
+    CHECK(p4m_claims_format(buf, sizeof buf, &r) == 0, "format out of range");
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Sequential behaviour (POSIX and Windows)                             */
+
+static void test_missing_dir(void)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  char p[PBUF];
+  double until = -1;
+  path_of(p, sizeof p, "missing" SEP "claims");
+  CHECK(p4m_claims_open(&c, p, 0, &e) == 0 && c.usable == 0,
+        "a missing dir with create = 0 is 'no claims'");
+  CHECK(p4m_claims_check(&c, 30845, 1000, &until, &e) == 0 && until == -1,
+        "nothing is claimed without a dir");
+  CHECK(p4m_claims_take(&c, 30845, 1000, 10, &until, &e) == -1 &&
+        strcmp(etext(&e), "no claims directory is open") == 0,
+        "take without a dir: %s", etext(&e));
+  CHECK(p4m_claims_release(&c, 30845, 1010, &e) == 1, "release without a dir");
+  path_of(p, sizeof p, "missing");
+  CHECK(!exists(p), "create = 0 created nothing");
+}
+
+static void test_basic(void)
+{
+  p4m_claims c, c2;
+  p4m_claims_error e;
+  char p[PBUF], want[64], got[128];
+  double until = 0;
+  unsigned long pid = GETPID();
+
+  if (open_new(&c, "a" SEP "b" SEP "claims") != 0) { n_fail++; return; }
+  path_of(p, sizeof p, "a" SEP "b" SEP "claims");
+  CHECK(strcmp(c.dir, p) == 0, "dir is '%s'", c.dir);
+  CHECK(p4m_claims_open(&c2, p, 0, &e) == 0 && c2.usable == 1,
+        "re-open with create = 0: %s", etext(&e));
+#ifndef _WIN32
+  {
+    struct stat st;
+    char q[PBUF];
+    join(q, sizeof q, p, "///");
+    CHECK(p4m_claims_open(&c2, q, 0, &e) == 0 && c2.usable &&
+          strcmp(c2.dir, p) == 0, "trailing slashes dropped: '%s'", c2.dir);
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0700,
+          "created with mode %o", (unsigned) (st.st_mode & 07777));
+  }
+#endif
+
+  CHECK(p4m_claims_check(&c, 30845, 1000, &until, &e) == 0, "not claimed yet");
+  CHECK(p4m_claims_take(&c, 30845, 1000, 10, &until, &e) == 0 && until == 1010,
+        "take: %s, until %.3f", etext(&e), until);
+  join(p, sizeof p, c.dir, SEP "30845");
+  snprintf(want, sizeof want, "1010.000 %lu\n", pid);
+  CHECK(strcmp(read_file(p, got, sizeof got), want) == 0,
+        "claim file holds '%s'", got);
+#ifndef _WIN32
+  {
+    struct stat st;
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0600,
+          "claim file mode %o", (unsigned) (st.st_mode & 07777));
+  }
+#endif
+  until = 0;
+  CHECK(p4m_claims_check(&c, 30845, 1000, &until, &e) == 1 && until == 1010,
+        "claimed until %.3f", until);
+  CHECK(p4m_claims_check(&c, 30845, 1009.999, &until, &e) == 1,
+        "still claimed 1 ms before expiry");
+  CHECK(p4m_claims_check(&c, 30846, 1000, &until, &e) == 0,
+        "another port is not claimed");
+  until = 0;
+  CHECK(p4m_claims_take(&c, 30845, 1005, 60, &until, &e) == 1 && until == 1010,
+        "second take: held until %.3f", until);
+  CHECK(strcmp(read_file(p, got, sizeof got), want) == 0,
+        "a held take changes nothing");
+
+  /* release: only our own claim with the same expiry */
+  CHECK(p4m_claims_release(&c, 30845, 1010.001, &e) == 1 && exists(p),
+        "release with another expiry leaves the claim");
+  CHECK(p4m_claims_release(&c, 30845, 1010, &e) == 0 && !exists(p),
+        "release removes the claim");
+  CHECK(p4m_claims_release(&c, 30845, 1010, &e) == 1, "nothing to release");
+  CHECK(p4m_claims_check(&c, 30845, 1000, &until, &e) == 0,
+        "released: not claimed");
+  CHECK(write_file(p, "2000.000 1\n") == 0 &&
+        p4m_claims_release(&c, 30845, 2000, &e) == 1 && exists(p),
+        "another process's claim is not released");
+
+  /* expiry */
+  CHECK(p4m_claims_take(&c, 30845, 1000, 10, &until, &e) == 1 && until == 2000,
+        "held by pid 1 until 2000");
+  CHECK(p4m_claims_check(&c, 30845, 2000, &until, &e) == 0 && !exists(p),
+        "expired at its expiry time and removed");
+  CHECK(p4m_claims_take(&c, 30845, 3000, 10, &until, &e) == 0 && until == 3010,
+        "taken again");
+  CHECK(p4m_claims_take(&c, 30845, 3010.5, 5, &until, &e) == 0 &&
+        until == 3015.5, "expired claim replaced: until %.3f", until);
+  snprintf(want, sizeof want, "3015.500 %lu\n", pid);
+  CHECK(strcmp(read_file(p, got, sizeof got), want) == 0,
+        "replaced claim holds '%s'", got);
+  CHECK(p4m_claims_release(&c, 30845, 3015.5, &e) == 0, "release it");
+
+  /* expiry is rounded up to whole milliseconds */
+  CHECK(p4m_claims_take(&c, 1024, 1000.0001, 1, &until, &e) == 0 &&
+        until == 1001.001, "ceil: until %.4f", until);
+  CHECK(p4m_claims_check(&c, 1024, 1001.0005, &until, &e) == 1,
+        "claimed before the rounded expiry");
+  CHECK(p4m_claims_check(&c, 1024, 1001.001, &until, &e) == 0,
+        "expired at the rounded expiry");
+  CHECK(p4m_claims_take(&c, 65535, 1e11, 1e9, &until, &e) == 0 &&
+        until == 1e11 + 1e9, "the largest times");
+  join(p, sizeof p, c.dir, SEP "65535");
+  snprintf(want, sizeof want, "101000000000.000 %lu\n", pid);
+  CHECK(strcmp(read_file(p, got, sizeof got), want) == 0, "holds '%s'", got);
+  CHECK(p4m_claims_take(&c, 1, 0, 0.001, &until, &e) == 0 && until == 0.001,
+        "the smallest times and port 1");
+
+  /* hand-written and broken claim files */
+  join(p, sizeof p, c.dir, SEP "2000");
+  CHECK(write_file(p, "2000000000\n") == 0 &&
+        p4m_claims_check(&c, 2000, 1e9, &until, &e) == 1 && until == 2e9,
+        "a hand-written claim is honoured");
+  CHECK(p4m_claims_take(&c, 2000, 1e9, 5, &until, &e) == 1 && until == 2e9,
+        "and holds against take");
+  CHECK(write_file(p, "hello\n") == 0 &&
+        p4m_claims_check(&c, 2000, 1e9, &until, &e) == 0 && !exists(p),
+        "a broken claim file is no claim and is removed");
+  CHECK(write_file(p, "") == 0 &&
+        p4m_claims_take(&c, 2000, 1e9, 5, &until, &e) == 0 && until == 1e9 + 5,
+        "an empty claim file is replaced by take");
+}
+
+/* A directory without a lock file (nobody ever took a claim there): check
+   removes nothing and creates nothing. */
+static void test_check_writes_nothing(void)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  char p[PBUF], q[PBUF], got[64];
+  double until;
+  if (open_new(&c, "readonly") != 0) { n_fail++; return; }
+  join(p, sizeof p, c.dir, SEP "3000");
+  CHECK(write_file(p, "5.000 1\n") == 0 &&
+        p4m_claims_check(&c, 3000, 1000, &until, &e) == 0,
+        "an expired claim is not live");
+  CHECK(strcmp(read_file(p, got, sizeof got), "5.000 1\n") == 0,
+        "without a lock file check leaves it");
+  join(q, sizeof q, c.dir, SEP ".lock");
+  CHECK(!exists(q), "check created no lock file");
+  CHECK(p4m_claims_release(&c, 3000, 5, &e) == 1 && exists(p),
+        "release without a lock file changes nothing");
+  CHECK(p4m_claims_take(&c, 3000, 1000, 1, &until, &e) == 0 && exists(q),
+        "take creates the lock file and replaces the claim");
+}
+
+static void test_bad_arguments(void)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  char longdir[P4M_CLAIMS_DIR_MAX + 10];
+  double until;
+  const double nan = strtod("nan", NULL), inf = strtod("inf", NULL);
+  if (open_new(&c, "args") != 0) { n_fail++; return; }
+
+  CHECK(p4m_claims_check(&c, 0, 1000, &until, &e) == -1 && e.err == EINVAL,
+        "port 0");
+  CHECK(p4m_claims_check(&c, 65536, 1000, &until, &e) == -1, "port 65536");
+  CHECK(p4m_claims_check(&c, 80, nan, &until, &e) == -1, "now NaN");
+  CHECK(p4m_claims_check(&c, 80, -1, &until, &e) == -1, "now < 0");
+  CHECK(p4m_claims_check(&c, 80, inf, &until, &e) == -1, "now Inf");
+  CHECK(p4m_claims_check(&c, 80, 1.1e11, &until, &e) == -1, "now too large");
+  CHECK(p4m_claims_take(&c, 80, 1000, 0, &until, &e) == -1 && e.err == EINVAL,
+        "seconds 0");
+  CHECK(p4m_claims_take(&c, 80, 1000, -1, &until, &e) == -1, "seconds < 0");
+  CHECK(p4m_claims_take(&c, 80, 1000, nan, &until, &e) == -1, "seconds NaN");
+  CHECK(p4m_claims_take(&c, 80, 1000, 1.1e9, &until, &e) == -1,
+        "seconds too large");
+  CHECK(p4m_claims_take(&c, -5, 1000, 1, &until, &e) == -1, "port -5");
+  CHECK(p4m_claims_release(&c, 70000, 1, &e) == -1, "release port 70000");
+  CHECK(p4m_claims_release(&c, 80, nan, &e) == -1, "release until NaN");
+  CHECK(strcmp(etext(&e), "cannot release a claim: Invalid argument") == 0,
+        "text: %s", etext(&e));
+
+  CHECK(p4m_claims_open(&c, "claims", 1, &e) == -1 && c.usable == 0 &&
+        strcmp(etext(&e), "'claims' is not an absolute path") == 0,
+        "relative dir: %s", etext(&e));
+  CHECK(p4m_claims_open(&c, "", 0, &e) == -1, "empty dir");
+  CHECK(p4m_claims_open(&c, NULL, 0, &e) == -1, "NULL dir");
+  memset(longdir, 'x', sizeof longdir);
+#ifdef _WIN32
+  memcpy(longdir, "C:\\", 3);
+#else
+  longdir[0] = '/';
+#endif
+  longdir[P4M_CLAIMS_DIR_MAX] = '\0';    /* one too long */
+  CHECK(p4m_claims_open(&c, longdir, 1, &e) == -1 && e.err == ENAMETOOLONG &&
+        c.usable == 0, "too long a dir");
+  {
+    char buf[16];
+    CHECK(strlen(p4m_claims_error_text(&e, buf, sizeof buf)) == 15,
+          "error text is truncated to the buffer");
+    CHECK(strcmp(p4m_claims_error_text(&e, NULL, 5), "") == 0 &&
+          strcmp(p4m_claims_error_text(&e, buf, 0), "") == 0, "no buffer");
+  }
+  {
+    char p[PBUF];
+    path_of(p, sizeof p, "plainfile");
+    write_file(p, "x");
+    CHECK(p4m_claims_open(&c, p, 1, &e) == -1 && e.err == 0 &&
+          strcmp(e.step, "is not a directory") == 0, "a file: %s", etext(&e));
+#ifndef _WIN32
+    path_of(p, sizeof p, "plainfile/sub");
+    CHECK(p4m_claims_open(&c, p, 1, &e) == -1 && e.err == ENOTDIR,
+          "a file as parent: %s", etext(&e));
+#endif
+  }
+}
+
+#ifndef _WIN32
+/* ------------------------------------------------------------------ */
+/* POSIX: links, modes, owners, descriptors                             */
+
+static int count_fds(void)
+{
+  int n = 0;
+  struct dirent *d;
+  DIR *dir = opendir("/proc/self/fd");
+  if (dir == NULL) return -1;
+  while ((d = readdir(dir)) != NULL) if (d->d_name[0] != '.') n++;
+  closedir(dir);
+  return n;
+}
+
+static void test_links_and_modes(void)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  char good[PBUF], link[PBUF], p[PBUF], q[PBUF], got[128], want[64];
+  double until;
+
+  if (open_new(&c, "real") != 0) { n_fail++; return; }
+  snprintf(good, sizeof good, "%s", c.dir);
+  path_of(link, sizeof link, "link");
+  CHECK(symlink(good, link) == 0, "symlink");
+  CHECK(p4m_claims_open(&c, link, 0, &e) == -1 && c.usable == 0 &&
+        e.err == 0 && strcmp(e.step, "is a symbolic link") == 0,
+        "a symlinked dir is refused: %s", etext(&e));
+  CHECK(p4m_claims_open(&c, link, 1, &e) == -1, "also with create = 1");
+  join(p, sizeof p, link, "/");
+  CHECK(p4m_claims_open(&c, p, 0, &e) == -1 &&
+        strcmp(e.step, "is a symbolic link") == 0,
+        "also with a trailing slash: %s", etext(&e));
+  join(p, sizeof p, "'", link);
+  join(p, sizeof p, p, "' is a symbolic link");
+  CHECK(strcmp(etext(&e), p) == 0, "text: %s", etext(&e));
+
+  /* a symlink in place of a claim file is never followed */
+  CHECK(p4m_claims_open(&c, good, 0, &e) == 0 && c.usable, "open real");
+  path_of(p, sizeof p, "target");
+  CHECK(write_file(p, "9999999999.000 1\n") == 0, "target");
+  join(q, sizeof q, good, SEP "30846");
+  CHECK(symlink(p, q) == 0, "symlink claim");
+  CHECK(p4m_claims_take(&c, 40000, 1000, 1, &until, &e) == 0, "lock file");
+  CHECK(p4m_claims_check(&c, 30846, 1000, &until, &e) == 0,
+        "a symlinked claim is no claim");
+  {
+    struct stat st;
+    CHECK(lstat(q, &st) != 0, "and it was removed");
+  }
+  CHECK(symlink(p, q) == 0, "symlink claim again");
+  CHECK(p4m_claims_take(&c, 30846, 1000, 1, &until, &e) == 0 && until == 1001,
+        "take over a symlinked claim: %s", etext(&e));
+  CHECK(strcmp(read_file(p, got, sizeof got), "9999999999.000 1\n") == 0,
+        "the link's target is unchanged: '%s'", got);
+  snprintf(want, sizeof want, "1001.000 %lu\n", (unsigned long) getpid());
+  {
+    struct stat st;
+    CHECK(lstat(q, &st) == 0 && S_ISREG(st.st_mode) &&
+          strcmp(read_file(q, got, sizeof got), want) == 0,
+          "the claim is a regular file now");
+  }
+
+  /* other kinds of files in place of a claim */
+  join(q, sizeof q, good, SEP "30847");
+  CHECK(mkdir(q, 0700) == 0 && p4m_claims_check(&c, 30847, 1000, &until, &e) == 0
+        && !exists(q), "an empty directory is no claim and is removed");
+  CHECK(mkfifo(q, 0600) == 0 && p4m_claims_check(&c, 30847, 1000, &until, &e) == 0
+        && !exists(q), "a fifo is no claim (and no hang) and is removed");
+  CHECK(mkdir(q, 0700) == 0, "mkdir");
+  join(p, sizeof p, q, SEP "inside");
+  write_file(p, "x");
+  CHECK(p4m_claims_take(&c, 30847, 1000, 1, &until, &e) == -1 &&
+        strcmp(e.step, "remove") == 0 && e.err == ENOTEMPTY,
+        "a directory that cannot be removed is an error: %s", etext(&e));
+  join(q, sizeof q, good, SEP "30848");
+  CHECK(write_file(q, "9999999999\n") == 0 && chmod(q, 0) == 0, "mode 000");
+  if (geteuid() != 0) {
+    CHECK(p4m_claims_check(&c, 30848, 1000, &until, &e) == 0 && !exists(q),
+          "an unreadable file is no claim and is removed");
+  }
+
+  /* modes of the directory */
+  CHECK(chmod(good, 0755) == 0, "chmod");
+  CHECK(p4m_claims_open(&c, good, 0, &e) == -1 &&
+        strcmp(e.step, "is open to group or others (must be mode 0700)") == 0,
+        "mode 0755 is refused: %s", etext(&e));
+  CHECK(p4m_claims_open(&c, good, 1, &e) == -1, "also with create = 1");
+  CHECK(chmod(good, 0701) == 0 && p4m_claims_open(&c, good, 0, &e) == -1,
+        "mode 0701 is refused");
+  CHECK(chmod(good, 0710) == 0 && p4m_claims_open(&c, good, 0, &e) == -1,
+        "mode 0710 is refused");
+  CHECK(chmod(good, 0700) == 0 && p4m_claims_open(&c, good, 0, &e) == 0 &&
+        c.usable, "mode 0700 is fine");
+
+  /* the directory is checked again by every call */
+  CHECK(chmod(good, 0750) == 0, "chmod");
+  CHECK(p4m_claims_check(&c, 30846, 1000, &until, &e) == -1 &&
+        strcmp(e.step, "is open to group or others (must be mode 0700)") == 0,
+        "check after chmod 0750: %s", etext(&e));
+  CHECK(p4m_claims_take(&c, 30849, 1000, 1, &until, &e) == -1, "take too");
+  CHECK(p4m_claims_release(&c, 30846, 1001, &e) == -1, "release too");
+  CHECK(chmod(good, 0700) == 0, "chmod");
+  path_of(p, sizeof p, "moved");
+  CHECK(rename(good, p) == 0 && symlink(p, good) == 0, "swap for a link");
+  CHECK(p4m_claims_check(&c, 30846, 1000, &until, &e) == -1 &&
+        strcmp(e.step, "is a symbolic link") == 0,
+        "a dir swapped for a symlink after open: %s", etext(&e));
+  CHECK(p4m_claims_take(&c, 30849, 1000, 1, &until, &e) == -1 &&
+        strcmp(e.step, "is a symbolic link") == 0, "take refuses it too");
+  CHECK(unlink(good) == 0, "unlink");
+  CHECK(p4m_claims_check(&c, 30846, 1000, &until, &e) == 0,
+        "a dir that disappeared: nothing claimed");
+  CHECK(p4m_claims_take(&c, 30846, 1000, 1, &until, &e) == -1 &&
+        e.err == ENOENT && strcmp(e.step, "open") == 0,
+        "take in a dir that disappeared: %s", etext(&e));
+  CHECK(p4m_claims_release(&c, 30846, 1001, &e) == 1, "release there");
+  CHECK(rename(p, good) == 0, "rename back");
+
+  /* a created directory is exactly 0700 whatever the umask */
+  {
+    mode_t old = umask(0077);
+    struct stat st;
+    CHECK(open_new(&c, "umask077") == 0 && stat(c.dir, &st) == 0 &&
+          (st.st_mode & 07777) == 0700, "umask 077");
+    umask(0277);   /* would leave the owner without write permission */
+    CHECK(open_new(&c, "umask277") == 0 && stat(c.dir, &st) == 0 &&
+          (st.st_mode & 07777) == 0700, "umask 277");
+    umask(old);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* POSIX: the lock is honoured                                          */
+
+static void test_lock_wait(void)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  char p[PBUF], q[PBUF];
+  struct flock fl;
+  int fd, status = -1;
+  pid_t pid;
+  double until;
+
+  if (open_new(&c, "locked") != 0) { n_fail++; return; }
+  CHECK(p4m_claims_take(&c, 5000, 1000, 1, &until, &e) == 0, "lock file");
+  join(p, sizeof p, c.dir, SEP ".lock");
+  fd = open(p, O_RDWR);
+  memset(&fl, 0, sizeof fl);
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  CHECK(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0, "hold the lock");
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    _exit(p4m_claims_take(&c, 5001, 1000, 1, &until, &e) == 0 ? 0 : 1);
+  }
+  {
+    struct timespec ts = { 0, 300000000L };
+    nanosleep(&ts, NULL);
+  }
+  CHECK(waitpid(pid, &status, WNOHANG) == 0,
+        "take waits while another process holds the lock");
+  close(fd);   /* drops the lock */
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0, "and takes the port once it is free");
+  /* an expired claim is not removed by check while the lock is held */
+  join(p, sizeof p, c.dir, SEP "5002");
+  write_file(p, "1.000 1\n");
+  join(q, sizeof q, c.dir, SEP ".lock");
+  fd = open(q, O_RDWR);
+  CHECK(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0, "hold the lock");
+  pid = fork();
+  if (pid == 0) {
+    _exit(p4m_claims_check(&c, 5002, 1000, &until, &e) == 0 ? 0 : 1);
+  }
+  {
+    struct timespec ts = { 0, 200000000L };
+    nanosleep(&ts, NULL);
+  }
+  CHECK(waitpid(pid, &status, WNOHANG) == 0 && exists(p),
+        "check waits for the lock before removing an expired claim");
+  close(fd);
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0 && !exists(p), "then removes it");
+}
+
+/* ------------------------------------------------------------------ */
+/* POSIX: races                                                         */
+
+enum { RACE_N = 24 };
+
+/* What a racing child does before taking the port. */
+enum { PRE_NONE, PRE_CHECK };
+
+/* Starts n children that block on the barrier pipe, each runs fn(c, i),
+   whose value is its exit status; then releases them all at once.
+   Returns the number of children whose status was each value in counts. */
+static void race(const p4m_claims *c, int n, int (*fn)(const p4m_claims *, int),
+                 int counts[4], pid_t winners[RACE_N])
+{
+  int fds[2], i, nwin = 0;
+  pid_t pids[RACE_N];
+  memset(counts, 0, 4 * sizeof counts[0]);
+  if (pipe(fds) != 0) { n_fail++; return; }
+  fflush(stdout);
+  for (i = 0; i < n; i++) {
+    pids[i] = fork();
+    if (pids[i] == 0) {
+      char ch;
+      ssize_t r;
+      close(fds[1]);
+      do { r = read(fds[0], &ch, 1); } while (r < 0 && errno == EINTR);
+      _exit(fn(c, i));
+    }
+  }
+  close(fds[0]);
+  close(fds[1]);   /* the barrier: every read() returns 0 now */
+  for (i = 0; i < n; i++) {
+    int status = 0;
+    if (pids[i] < 0 || waitpid(pids[i], &status, 0) != pids[i] ||
+        !WIFEXITED(status) || WEXITSTATUS(status) > 3) {
+      counts[3]++;
+      continue;
+    }
+    counts[WEXITSTATUS(status)]++;
+    if (WEXITSTATUS(status) == 0 && nwin < RACE_N) winners[nwin++] = pids[i];
+  }
+}
+
+static int race_port = 0;
+static double race_now = 0;
+static int race_pre = PRE_NONE;
+
+/* 0 taken, 1 held, 2 error */
+static int take_one(const p4m_claims *c, int i)
+{
+  p4m_claims_error e;
+  double until;
+  int rc;
+  if (race_pre == PRE_CHECK && i % 2 == 0) {
+    if (p4m_claims_check(c, race_port, race_now, &until, &e) < 0) return 2;
+  }
+  rc = p4m_claims_take(c, race_port, race_now, 30, &until, &e);
+  if (rc < 0) { fprintf(stderr, "child: %s\n", etext(&e)); return 2; }
+  return rc;
+}
+
+/* Like port4me: walk the same port list, take the first one not held.
+   Exit status 0 on success; the port is written to the claim (pid). */
+static int take_first(const p4m_claims *c, int i)
+{
+  p4m_claims_error e;
+  double until;
+  int k;
+  (void) i;
+  for (k = 0; k < RACE_N; k++) {
+    int rc = p4m_claims_take(c, 20000 + 7 * k, race_now, 30, &until, &e);
+    if (rc == 0) return 0;
+    if (rc < 0) return 2;
+  }
+  return 1;
+}
+
+static unsigned long claim_pid(const p4m_claims *c, int port)
+{
+  char p[PBUF], got[128];
+  p4m_claim_record r;
+  snprintf(p, sizeof p, "%s/%d", c->dir, port);
+  read_file(p, got, sizeof got);
+  if (p4m_claims_parse(got, strlen(got), &r) != 0 || !r.has_pid) return 0;
+  return r.pid;
+}
+
+static void test_races(void)
+{
+  p4m_claims c;
+  int counts[4], round, k;
+  pid_t winners[RACE_N];
+  char p[PBUF];
+
+  if (open_new(&c, "race") != 0) { n_fail++; return; }
+  for (round = 0; round < 40; round++) {
+    race_port = 10000 + round;
+    race_now = 5000;
+    race_pre = round % 4 >= 2 ? PRE_CHECK : PRE_NONE;
+    snprintf(p, sizeof p, "%s/%d", c.dir, race_port);
+    /* rounds 1, 3 (mod 4): an expired claim (or a broken file) is there */
+    if (round % 2 == 1) write_file(p, round % 8 == 1 ? "garbage" : "4000.000 1\n");
+    race(&c, RACE_N, take_one, counts, winners);
+    CHECK(counts[0] == 1 && counts[1] == RACE_N - 1 && counts[2] == 0 &&
+          counts[3] == 0,
+          "round %d: %d processes took port %d, %d held, %d errors, %d crashed",
+          round, counts[0], race_port, counts[1], counts[2], counts[3]);
+    if (counts[0] == 1) {
+      CHECK(claim_pid(&c, race_port) == (unsigned long) winners[0],
+            "round %d: the claim is the winner's", round);
+    }
+  }
+
+  /* every process walks the same list: all get different ports */
+  for (round = 0; round < 5; round++) {
+    char q[PBUF];
+    unsigned long seen[RACE_N];
+    int distinct = 1, j;
+    race_now = 6000 + 100 * round;   /* the last round's claims have expired */
+    race(&c, RACE_N, take_first, counts, winners);
+    CHECK(counts[0] == RACE_N, "round %d: %d of %d processes got a port", round,
+          counts[0], RACE_N);
+    for (k = 0; k < RACE_N; k++) {
+      seen[k] = claim_pid(&c, 20000 + 7 * k);
+      snprintf(q, sizeof q, "%s/%d", c.dir, 20000 + 7 * k);
+      for (j = 0; j < k; j++) if (seen[j] == seen[k]) distinct = 0;
+      CHECK(seen[k] != 0, "round %d: port %d is claimed", round, 20000 + 7 * k);
+    }
+    for (k = 0; k < RACE_N && counts[0] == RACE_N; k++) {
+      int found = 0;
+      for (j = 0; j < RACE_N; j++) if (seen[j] == (unsigned long) winners[k]) found = 1;
+      CHECK(found, "round %d: process %ld has a port", round, (long) winners[k]);
+    }
+    CHECK(distinct, "round %d: one port per process", round);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* POSIX, root only: a second user                                      */
+
+static int become_nobody(void)
+{
+  struct passwd *pw = getpwnam("nobody");
+  if (pw == NULL) return -1;
+  if (setgroups(0, NULL) != 0) return -1;
+  if (setgid(pw->pw_gid) != 0) return -1;
+  if (setuid(pw->pw_uid) != 0) return -1;
+  return geteuid() == pw->pw_uid ? 0 : -1;
+}
+
+static void test_other_user(void)
+{
+  p4m_claims c, mine;
+  p4m_claims_error e;
+  struct passwd *pw = getpwnam("nobody");
+  char p[PBUF], q[PBUF], got[128];
+  double until;
+  pid_t pid;
+  int status = -1;
+
+  if (pw == NULL) { printf("skip: no user nobody\n"); return; }
+  if (chmod(base, 0755) != 0) { n_fail++; return; }
+
+  /* a directory of another user is refused */
+  if (open_new(&c, "nobodys") != 0) { n_fail++; return; }
+  CHECK(chown(c.dir, pw->pw_uid, pw->pw_gid) == 0, "chown");
+  CHECK(p4m_claims_open(&c, c.dir, 0, &e) == -1 &&
+        strcmp(e.step, "is not owned by you") == 0,
+        "a dir owned by nobody is refused: %s", etext(&e));
+  CHECK(p4m_claims_open(&c, c.dir, 1, &e) == -1, "also with create = 1");
+
+  /* a claim file of another user in our directory is not honoured */
+  if (open_new(&mine, "roots") != 0) { n_fail++; return; }
+  CHECK(p4m_claims_take(&mine, 7000, 1000, 100, &until, &e) == 0, "take");
+  join(q, sizeof q, mine.dir, SEP "7001");
+  CHECK(write_file(q, "9999999999\n") == 0 &&
+        chown(q, pw->pw_uid, pw->pw_gid) == 0, "foreign claim");
+  CHECK(p4m_claims_check(&mine, 7001, 1000, &until, &e) == 0 && !exists(q),
+        "a foreign-owned claim file is no claim");
+
+  /* nobody can neither use nor change root's claims */
+  path_of(p, sizeof p, "nobody-home");
+  CHECK(mkdir(p, 0755) == 0 && chown(p, pw->pw_uid, pw->pw_gid) == 0, "home");
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    int fails = 0;
+    p4m_claims other;
+    char d[PBUF];
+    if (become_nobody() != 0) _exit(100);
+    if (p4m_claims_open(&other, mine.dir, 0, &e) != -1) fails++;
+    if (other.usable) fails++;
+    if (p4m_claims_take(&other, 7002, 1000, 100, &until, &e) != -1) fails++;
+    /* with the path copied in by hand, every call still refuses */
+    memcpy(&other, &mine, sizeof other);
+    if (p4m_claims_take(&other, 7002, 1000, 100, &until, &e) != -1) fails++;
+    if (p4m_claims_release(&other, 7000, 1100, &e) != -1) fails++;
+    if (p4m_claims_check(&other, 7000, 1000, &until, &e) != -1) fails++;
+    /* its own directory works */
+    join(d, sizeof d, p, SEP "claims");
+    if (p4m_claims_open(&other, d, 1, &e) != 0 || !other.usable) fails++;
+    if (p4m_claims_take(&other, 7000, 1000, 100, &until, &e) != 0) fails++;
+    if (p4m_claims_check(&other, 7000, 1000, &until, &e) != 1) fails++;
+    _exit(fails);
+  }
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0,
+        "as nobody: root's claims refused, own ones work (status %d)",
+        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  join(q, sizeof q, mine.dir, SEP "7000");
+  CHECK(exists(q) && claim_pid(&mine, 7000) == (unsigned long) getpid(),
+        "root's claim is intact: %s", read_file(q, got, sizeof got));
+  join(q, sizeof q, mine.dir, SEP "7002");
+  CHECK(!exists(q), "nobody wrote nothing into root's dir");
+  join(q, sizeof q, p, SEP "claims");
+  CHECK(p4m_claims_open(&c, q, 0, &e) == -1 &&
+        strcmp(e.step, "is not owned by you") == 0,
+        "root refuses nobody's dir too: %s", etext(&e));
+}
+
+static int rm_rf(const char *path)
+{
+  char cmd[2200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+  return system(cmd);
+}
+#endif /* !_WIN32 */
+
+#ifdef _WIN32
+/* ------------------------------------------------------------------ */
+/* Windows: races between processes (this program, started again)      */
+
+/* Child: test_claims --race-child DIR PORT GOFILE.  Waits until GOFILE
+   exists (the barrier), takes PORT; exit status 0 taken, 1 held, 2 error. */
+static int race_child(const char *dir, int port, const char *go)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  double until;
+  int rc, waited = 0;
+  if (p4m_claims_open(&c, dir, 0, &e) != 0 || !c.usable) return 2;
+  while (GetFileAttributesA(go) == INVALID_FILE_ATTRIBUTES) {
+    if (++waited > 60000) return 3;
+    Sleep(1);
+  }
+  rc = p4m_claims_take(&c, port, 5000, 30, &until, &e);
+  if (rc < 0) fprintf(stderr, "child: %s\n", etext(&e));
+  return rc < 0 ? 2 : rc;
+}
+
+static void test_races_windows(void)
+{
+  enum { N = 8, ROUNDS = 6 };
+  p4m_claims c;
+  char self[MAX_PATH], qself[MAX_PATH + 2], qdir[PBUF + 2], qgo[PBUF + 2];
+  char go[PBUF], portstr[16], p[PBUF];
+  int round, i;
+  if (open_new(&c, "race") != 0) { n_fail++; return; }
+  if (GetModuleFileNameA(NULL, self, sizeof self) == 0) { n_fail++; return; }
+  snprintf(qself, sizeof qself, "\"%s\"", self);
+  snprintf(qdir, sizeof qdir, "\"%s\"", c.dir);
+  for (round = 0; round < ROUNDS; round++) {
+    intptr_t h[N];
+    int counts[5] = { 0, 0, 0, 0, 0 };
+    snprintf(go, sizeof go, "%s\\go%d", base, round);
+    snprintf(qgo, sizeof qgo, "\"%s\"", go);
+    snprintf(portstr, sizeof portstr, "%d", 10000 + round);
+    snprintf(p, sizeof p, "%s\\%d", c.dir, 10000 + round);
+    if (round % 2 == 1) write_file(p, round % 4 == 1 ? "garbage" : "4000.000 1\n");
+    fflush(stdout);
+    for (i = 0; i < N; i++)
+      h[i] = _spawnl(_P_NOWAIT, self, qself, "--race-child", qdir, portstr,
+                     qgo, (const char *) NULL);
+    write_file(go, "go");
+    for (i = 0; i < N; i++) {
+      int status = 4;
+      if (h[i] == -1 || _cwait(&status, h[i], 0) == -1 || status < 0 ||
+          status > 3)
+        status = 4;
+      counts[status]++;
+    }
+    CHECK(counts[0] == 1 && counts[1] == N - 1,
+          "round %d: %d processes took the port, %d held, %d errors, "
+          "%d timeouts, %d failed", round, counts[0], counts[1], counts[2],
+          counts[3], counts[4]);
+  }
+}
+#endif
+
+int main(int argc, char **argv)
+{
+  const char *tmp = getenv("TMPDIR");
+#ifdef _WIN32
+  char tbuf[MAX_PATH];
+  if (argc == 5 && strcmp(argv[1], "--race-child") == 0)
+    return race_child(argv[2], atoi(argv[3]), argv[4]);
+  if (tmp == NULL || tmp[0] == '\0') {
+    GetTempPathA(sizeof tbuf, tbuf);
+    tmp = tbuf;
+  }
+  {
+    size_t k = strlen(tmp);
+    while (k > 3 && (tmp[k - 1] == '\\' || tmp[k - 1] == '/')) k--;
+    snprintf(base, sizeof base, "%.*s\\p4m-claims-%lu", (int) k, tmp, GETPID());
+  }
+  if (MKDIR(base) != 0) { printf("cannot create %s\n", base); return 2; }
+#else
+  int fds_before = count_fds();
+  (void) argc;
+  (void) argv;
+  if (tmp == NULL || tmp[0] == '\0') tmp = "/tmp";
+  join(base, sizeof base, tmp, SEP "p4m-claims.XXXXXX");
+  if (mkdtemp(base) == NULL) { perror("mkdtemp"); return 2; }
+#endif
+
+  test_parse();
+  test_missing_dir();
+  test_basic();
+  test_check_writes_nothing();
+  test_bad_arguments();
+#ifndef _WIN32
+  test_links_and_modes();
+  test_lock_wait();
+  test_races();
+  if (geteuid() == 0) test_other_user();
+  else printf("skip: the tests with a second user need root\n");
+  CHECK(count_fds() == fds_before, "no descriptor leaked (%d before, %d after)",
+        fds_before, count_fds());
+  rm_rf(base);
+#else
+  test_races_windows();
+  {
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rmdir /s /q \"%s\"", base);
+    system(cmd);
+  }
+#endif
+  printf("test_claims: %d passed, %d failed\n", n_pass, n_fail);
+  return n_fail == 0 ? 0 : 1;
+}
