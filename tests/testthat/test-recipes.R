@@ -139,16 +139,18 @@ test_that("the shell function port4me() { Rscript -e port4me::port4me --args \"$
                    c("30845", "19654", "32310", "22486", "29525", "859"))
   expect_identical(res$stderr, "")
 
-  # --test: status 1 for a port that is held, 0 for one that is free
+  # --test: exit status 1 for a port that is held, 0 when every port
+  # counts as free
   skip_if_not_installed("httpuv")
   held <- port4me(user = paste0("p4m-shellfn-", Sys.getpid()))
   server <- listen_on("127.0.0.1", held)
   on.exit(server$stop(), add = TRUE)
-  res <- run_bash(paste(fn, sprintf("port4me --test=%d; echo \"$?\"", held)))
-  expect_identical(text_lines(res$stdout), "1")
-  res <- run_bash(paste(fn, sprintf("port4me --test=%d; echo \"$?\"", held)),
-                  env = any_free_env)
-  expect_identical(text_lines(res$stdout), "0")
+  test_held <- paste(fn, sprintf('port4me --test=%d; echo "status $?"', held),
+                     sep = "\n")
+  res <- run_bash(test_held)
+  expect_identical(text_lines(res$stdout), "status 1", info = res$stderr)
+  res <- run_bash(test_held, env = any_free_env)
+  expect_identical(text_lines(res$stdout), "status 0", info = res$stderr)
 })
 
 test_that("the tool names of the other implementations give their ports", {
