@@ -117,7 +117,7 @@ verdict_search <- function(r, wrong = NULL) {
     msg <- msg[nzchar(msg)][1]
     msg <- sub("^Error in .*? : *", "", msg, perl = TRUE)
     msg <- sub("^(Error|ERROR): *", "", msg)
-    return(sprintf("error, %.2f s: %s", r$secs, substr(msg, 1, 70)))
+    return(sprintf("error, %.2f s: %s", r$secs, substr(msg, 1, 100)))
   }
   if (nzchar(r$err)) {
     return(sprintf("returns %s, %.2f s, with stderr: %s", r$out, r$secs,
@@ -178,7 +178,7 @@ row <- "the only candidate is busy (`PORT4ME_INCLUDE=<held port>`)"
 for (impl in impls) {
   add(row, impl, verdict_search(run_impl(impl, c(
     PORT4ME_USER = "alice", PORT4ME_INCLUDE = as.character(port)),
-    timeout = 60)))
+    timeout = 30)))
 }
 server$stop()
 invisible(httpuv::service(100))
