@@ -31,6 +31,7 @@ ports_free <- function(ports) {
 }
 
 test_that("20 users at once each get their own first port", {
+  skip_on_cran()
   skip_unless_child_port4me()
   local_port4me_env()
   # 20 users unique to this run whose first ports differ and are free now
@@ -62,6 +63,7 @@ test_that("20 users at once each get their own first port", {
 })
 
 test_that("10 processes of one user and tool get consecutive ports", {
+  skip_on_cran()
   skip_unless_child_port4me()
   local_port4me_env()
   tool <- "p4m-hard-tool"

@@ -124,6 +124,7 @@ test_that("max_tries and must_work with real busy ports", {
 })
 
 test_that("privileged ports are not free for an unprivileged user", {
+  skip_on_cran()
   skip_on_os("windows")
   start_file <- "/proc/sys/net/ipv4/ip_unprivileged_port_start"
   start <- if (file.exists(start_file)) {

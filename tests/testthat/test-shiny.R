@@ -14,6 +14,7 @@ fetch_page <- function(port) {
 }
 
 test_that("a Shiny app gets the user's port; others then get the next one", {
+  skip_on_cran()
   skip_if_not_installed("shiny")
   skip_unless_child_port4me()
 
