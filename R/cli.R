@@ -323,7 +323,7 @@ cli_help <- c(
   "  Rscript -e port4me::port4me --list=5",
   "",
   "  rserver --www-port \"$(Rscript -e port4me::port4me --tool=rstudio)\"",
-  "  jupyter notebook --port \"$(Rscript -e port4me::port4me jupyter)\"",
+  "  jupyter notebook --port \"$(Rscript -e port4me::port4me jupyter-notebook)\"",
   "",
   "  Rscript -e port4me::port4me --test=8087 && echo \"free\" || echo \"taken\""
 )

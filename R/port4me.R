@@ -47,7 +47,7 @@
 #' passed here. See [port4me.settings] for every variable and its default.
 #'
 #' @param tool `NULL` or a single string naming the tool (e.g. `"rstudio"`,
-#'   `"jupyter"`, `"shiny"`), so that each tool of a user gets its own
+#'   `"jupyter-notebook"`, `"shiny"`), so that each tool of a user gets its own
 #'   sequence of ports. `""` means no tool. Default: `PORT4ME_TOOL`, else no
 #'   tool.
 #' @param user `NULL` or a single non-empty string: whose sequence to use.
@@ -140,7 +140,7 @@
 #' @section Command line:
 #' `Rscript -e port4me::port4me [options] [tool]` prints the port, so that
 #' shell scripts can use it, e.g.
-#' `jupyter lab --port "$(Rscript -e port4me::port4me jupyter)"`.
+#' `jupyter lab --port "$(Rscript -e port4me::port4me jupyter-lab)"`.
 #' See [port4me_cli] for the options, or run
 #' `Rscript -e port4me::port4me --help`. The vignette,
 #' `vignette("port4me", package = "port4me")`, has more examples, including
@@ -153,7 +153,7 @@
 #'
 #' ## Each tool of a user has a sequence of its own
 #' port4me("rstudio", user = "alice", list = 3)
-#' port4me("jupyter", user = "alice", list = 3)
+#' port4me("jupyter-notebook", user = "alice", list = 3)
 #'
 #' ## Only some ports, and some of them first
 #' port4me(user = "alice", include = "2000-2999", list = 3)

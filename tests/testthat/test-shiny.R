@@ -3,15 +3,7 @@
 # the same user the next port of the sequence; once the app is gone, the
 # first port comes back.
 
-# The page at http://127.0.0.1:port/ as one string, NA while nothing answers.
-fetch_page <- function(port) {
-  con <- url(sprintf("http://127.0.0.1:%d/", port))
-  on.exit(close(con))
-  tryCatch(
-    paste(suppressWarnings(readLines(con, warn = FALSE)), collapse = "\n"),
-    error = function(e) NA_character_
-  )
-}
+# (fetch_page() is in helper-http.R)
 
 test_that("a Shiny app gets the user's port; others then get the next one", {
   skip_on_cran()
