@@ -1,7 +1,9 @@
 # Claims (SPEC section 8): reserve = s claims the returned port for s
 # seconds, and every port4me() call of the same user passes live claims
-# over.  setup-claims.R gives the whole run a private XDG_RUNTIME_DIR, so
-# the claims folder of these tests is $XDG_RUNTIME_DIR/port4me.
+# over.  Every test here uses a fresh XDG_RUNTIME_DIR of its own (its claims
+# folder is $XDG_RUNTIME_DIR/port4me), so that it starts without claims and
+# leaves no claims folder in the one that setup-claims.R gives the whole
+# run (other test files expect none there).
 
 claims_dir <- function() file.path(Sys.getenv("XDG_RUNTIME_DIR"), "port4me")
 
@@ -39,6 +41,7 @@ local_fresh_xdg <- function(.env = parent.frame()) {
 
 test_that("reserve = 10: the next calls get the next ports of the sequence", {
   local_port4me_env()
+  local_fresh_xdg()
   user <- claims_user("seq")
   seq5 <- port4me(user = user, list = 5)
   expect_identical(port4me(user = user, reserve = 10), seq5[1])
@@ -85,6 +88,7 @@ test_that("--reserve, PORT4ME_RESERVE and --debug on the command line", {
   skip_unless_child_port4me()
   user <- claims_user("cli")
   local_port4me_env()
+  local_fresh_xdg()
   seq4 <- port4me(user = user, list = 4)
   any <- c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any")
   r1 <- cli_once(c(paste0("--user=", user), "--reserve=10"), env = any)
@@ -113,6 +117,7 @@ test_that("--reserve, PORT4ME_RESERVE and --debug on the command line", {
 
 test_that("a claim holds for its seconds, then the first port comes back", {
   local_port4me_env()
+  local_fresh_xdg()
   user <- claims_user("expiry")
   seq2 <- port4me(user = user, list = 2)
   file <- file.path(claims_dir(), seq2[1])
@@ -248,6 +253,7 @@ test_that("a claim file of another owner is not a claim", {
   skip_if_not(identical(unname(Sys.info()[["effective_user"]]), "root"),
               "needs root to give a file away")
   local_port4me_env()
+  local_fresh_xdg()
   user <- claims_user("foreign")
   first <- port4me(user = user, list = 1)
   # make sure the folder exists, then plant a claim owned by nobody
@@ -340,7 +346,8 @@ test_that("a claim on a port that turns out busy is released at once", {
     if (all(vapply(seq3, function(p) port4me(test = p), logical(1)))) break
   }
   srv <- serverSocket(seq3[1])
-  on.exit(close(srv))
+  open_srv <- TRUE
+  withr::defer(if (open_srv) close(srv))
   dir <- file.path(xdg, "port4me")
   out <- withr::with_envvar(c(PORT4ME_DEBUG = "true"), capture_stderr(
     got <- port4me(user = user, reserve = 10)))
@@ -351,7 +358,7 @@ test_that("a claim on a port that turns out busy is released at once", {
   # only the returned port is claimed
   expect_setequal(setdiff(everything_in(dir), ".lock"), as.character(seq3[2]))
   close(srv)
-  on.exit()
+  open_srv <- FALSE
   # the busy port, now free, is the user's again; the claimed one is not
   expect_identical(port4me(user = user), seq3[1])
   expect_identical(port4me(user = user, reserve = 10), seq3[1])
@@ -434,6 +441,7 @@ test_that("10 processes of one user and tool at one moment, with reserve", {
   skip_if_not_installed("processx")
   if (!nzchar(Sys.which("mkfifo"))) skip("mkfifo is not found")
   local_port4me_env("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA)
+  local_fresh_xdg()
   tool <- "p4m-race"
   for (round in 1:3) {
     user <- claims_user(paste0("race", round))
