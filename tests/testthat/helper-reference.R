@@ -57,7 +57,7 @@ local_port4me_env <- function(..., .env = parent.frame()) {
              "PORT4ME_EXCLUDE", "PORT4ME_EXCLUDE_SITE",
              "PORT4ME_EXCLUDE_UNSAFE", "PORT4ME_EXCLUDE_UNSAFE_CHROME",
              "PORT4ME_EXCLUDE_UNSAFE_FIREFOX", "PORT4ME_SKIP", "PORT4ME_LIST",
-             "PORT4ME_TEST", "PORT4ME_DEBUG")
+             "PORT4ME_TEST", "PORT4ME_DEBUG", "PORT4ME_RESERVE")
   vars <- stats::setNames(rep(NA_character_, length(unset)), unset)
   vars[["_PORT4ME_CHECK_AVAILABLE_PORTS_"]] <- "any"
   extra <- c(...)

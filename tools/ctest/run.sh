@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Build and run the standalone C tests of src/freeport.c in a private,
-# world-readable copy (the non-root run executes the binary as nobody).
-# As root: `make check` (all runs); otherwise the runs that need no root.
+# Build and run the standalone C tests of src/freeport.c (the socket test)
+# and src/claims.c (port claims) in a private, world-readable copy (the
+# root runs also execute the binaries as nobody).
+# As root: `make check` and `make check-claims` (all runs); otherwise the
+# runs that need no root.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -9,13 +11,21 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/port4me-ctest.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 mkdir -p "$tmp/tools/ctest" "$tmp/src" "$tmp/tests/testthat"
-cp "$here/Makefile" "$here/test_freeport.c" "$tmp/tools/ctest/"
-cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/portset.h" "$tmp/src/"
+cp "$here/Makefile" "$here/test_freeport.c" "$here/test_claims.c" \
+  "$tmp/tools/ctest/"
+cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/claims.c" \
+  "$top/src/claims.h" "$top/src/portset.h" "$tmp/src/"
 cp "$top/tests/testthat/socket-shim.c" "$tmp/tests/testthat/"
 cd "$tmp/tools/ctest"
 if [ "$(id -u)" = 0 ]; then
   make -s check
+  # check-claims runs the mingw build of test_claims under wine: in the
+  # Wine prefix that tools/windows/run.sh keeps, not in a new one
+  export WINEPREFIX="${P4M_WINEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/port4me/wine64}"
+  mkdir -p "$(dirname "$WINEPREFIX")"
+  make -s check-claims
 else
   make -s all && ./test_freeport && ./test_freeport_wrap && ./test_freeport_asan &&
     LD_PRELOAD=./socket-shim.so ./test_freeport --shim
+  make -s test_claims test_claims_asan && ./test_claims && ./test_claims_asan
 fi
