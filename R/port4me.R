@@ -104,8 +104,9 @@
 #' server to start listening; after that the port is busy anyway.
 #'
 #' A claim is a file named after the port in a folder private to the user:
-#' `$XDG_RUNTIME_DIR/port4me` when `XDG_RUNTIME_DIR` is set (on local disk,
-#' cleared at log-out), else the folder `claims` in
+#' `$XDG_RUNTIME_DIR/port4me` when `XDG_RUNTIME_DIR` names a folder of the
+#' user's own that is closed to others (as systemd sets it up: on local
+#' disk, cleared at log-out), else the folder `claims` in
 #' `tools::R_user_dir("port4me", "cache")`. The folder is created with mode
 #' 0700 and must be a folder (not a symbolic link) owned by the user and
 #' closed to group and others, else `port4me()` signals a `port4me_system`

@@ -134,9 +134,14 @@
 #' passes over the port as if it were busy. A claim on a port that turns
 #' out to be busy is given up at once; expired claims are ignored and
 #' removed. The directory is `port4me` under `XDG_RUNTIME_DIR` when that
-#' variable is set, else `file.path(tools::R_user_dir("port4me", "cache"),
-#' "claims")`. With `0`, the default, nothing is written and the results are
-#' exactly those without claims.
+#' variable names a folder of the user's own that is closed to group and
+#' others (as systemd makes it), else `file.path(tools::R_user_dir("port4me",
+#' "cache"), "claims")` (its variables `R_USER_CACHE_DIR`, `XDG_CACHE_HOME`
+#' and `HOME` count only when they hold absolute paths). The directory
+#' itself must be the user's own, mode 0700, and not a symbolic link, else
+#' port4me signals a `port4me_system` error. With `0`, the default, nothing
+#' is written, and the results are those without claims, except that live
+#' claims of other calls are still passed over.
 #'
 #' @section Setting them in R, the shell and Renviron files:
 #' In an R session, [Sys.setenv()] changes a setting for the rest of the

@@ -1070,3 +1070,15 @@ double p4m_claims_now(void)
   return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 #endif
 }
+
+int p4m_claims_private_base(const char *dir)
+{
+#ifdef _WIN32
+  DWORD a = GetFileAttributesA(dir);
+  return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY) != 0;
+#else
+  struct stat st;
+  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+    st.st_uid == geteuid() && (st.st_mode & 077) == 0;
+#endif
+}

@@ -140,6 +140,11 @@ int p4m_claims_release(const p4m_claims *c, int port, double until,
 const char *p4m_claims_error_text(const p4m_claims_error *e, char *buf,
                                   size_t n);
 
+/* Is `dir` (followed through symbolic links) a directory of the user's own,
+ * closed to group and others, as XDG_RUNTIME_DIR must be?  1 or 0.  (On
+ * Windows: is it a directory.) */
+int p4m_claims_private_base(const char *dir);
+
 /* The time now, in seconds since the epoch (with milliseconds or better). */
 double p4m_claims_now(void);
 

@@ -134,7 +134,7 @@ static void to_stderr(void *ctx, const char *text)
 /* The claims of the user (SPEC section 8): the directory is checked (and,
  * to reserve, created) by every call; a directory that is not the user's
  * own is an error, never followed. */
-static void open_claims(const p4m_config *cfg, p4m_claims *cl)
+static void open_claims(const p4m_config *cfg, int create, p4m_claims *cl)
 {
   p4m_claims_error e;
   char text[P4M_CLAIMS_DIR_MAX + 200], msg[sizeof text + 100];
@@ -146,7 +146,7 @@ static void open_claims(const p4m_config *cfg, p4m_claims *cl)
                 "are unset)");
     return;
   }
-  if (p4m_claims_open(cl, cfg->claims_dir, cfg->reserve > 0, &e) != 0) {
+  if (p4m_claims_open(cl, cfg->claims_dir, create, &e) != 0) {
     snprintf(msg, sizeof msg, "Cannot use the folder of port claims: %s",
              p4m_claims_error_text(&e, text, sizeof text));
     p4m_raise("system", NULL, msg);
@@ -213,7 +213,7 @@ static SEXP test_mode(const p4m_config *cfg)
   p4m_claims cl;
   char msg[400];
   int port = (int) cfg->test, status;
-  open_claims(cfg, &cl);
+  open_claims(cfg, 0, &cl);
   if (is_claimed(&cl, port, cfg->debug)) return Rf_ScalarLogical(FALSE);
   if (cfg->any) {
     if (cfg->debug)
@@ -275,7 +275,7 @@ static SEXP search_mode(const p4m_config *cfg)
   char msg[400];
 
   open_stream(cfg, cfg->any ? 1 : cfg->max_tries, &st);
-  open_claims(cfg, &cl);
+  open_claims(cfg, cfg->reserve > 0, &cl);
   /* the distinct ports of the stream: every candidate, and the prepended
    * ports left after skip (distinct already) that are not candidates */
   n_all = st.n_cand;
@@ -291,7 +291,9 @@ static SEXP search_mode(const p4m_config *cfg)
     n_checked++;
     if ((n_checked & 0xFF) == 0) R_CheckUserInterrupt();
     if (cfg->reserve > 0) {
-      int r = p4m_claims_take(&cl, port, p4m_claims_now(), cfg->reserve,
+      int r = p4m_claims_take(&cl, port, p4m_claims_now(),
+                              cfg->reserve < P4M_CLAIMS_SECONDS_MAX
+                              ? cfg->reserve : P4M_CLAIMS_SECONDS_MAX,
                               &until, &e);
       if (r < 0) claims_failed(&e);
       if (r == 1) {
@@ -335,6 +337,11 @@ SEXP R_port4me(SEXP tool, SEXP user, SEXP prepend, SEXP include,
   p4m_config cfg;
   configure(tool, user, prepend, include, exclude, skip, list, test,
             max_tries, must_work, reserve, env, account, &cfg);
+  /* XDG_RUNTIME_DIR that is not the user's own (after `su` without `-`,
+   * say) is passed over for claims */
+  if (cfg.mode != P4M_MODE_LIST && cfg.claims_xdg != NULL &&
+      !p4m_claims_private_base(cfg.claims_xdg))
+    memcpy(cfg.claims_dir, cfg.claims_alt, sizeof cfg.claims_dir);
   if (cfg.mode == P4M_MODE_TEST) return test_mode(&cfg);
   if (cfg.debug) p4m_report_inputs(&cfg, to_stderr, NULL);
   if (cfg.mode == P4M_MODE_LIST) return list_mode(&cfg);

@@ -355,43 +355,61 @@ static int absolute(const char *p)
   return p[0] == '/';
 }
 
-/* $XDG_RUNTIME_DIR/port4me (private to the user and on local disk where
- * systemd sets it), else R's per-user cache folder for the package, as
- * tools::R_user_dir("port4me", "cache") names it, plus "/claims". */
-static int claims_dir(const p4m_input *in, p4m_config *cfg, p4m_error *err)
+/* dir = base + middle + suffix; an error naming `from` when too long. */
+static int join(char *dir, const char *base, const char *middle,
+                const char *suffix, const char *from, p4m_error *err)
 {
-  const char *xdg = var(in, P4M_VAR_XDG_RUNTIME_DIR), *base = NULL,
-    *middle = "", *from = NULL;
-  const char *suffix = "/R/port4me/claims";
-  int n;
-
-  if (xdg != NULL && absolute(xdg)) {
-    base = xdg; suffix = "/port4me";
-    from = p4m_var_names[P4M_VAR_XDG_RUNTIME_DIR];
-  } else if ((base = var(in, P4M_VAR_R_USER_CACHE_DIR)) != NULL) {
-    from = p4m_var_names[P4M_VAR_R_USER_CACHE_DIR];
-  } else if ((base = var(in, P4M_VAR_XDG_CACHE_HOME)) != NULL) {
-    from = p4m_var_names[P4M_VAR_XDG_CACHE_HOME];
-#ifdef _WIN32
-  } else if ((base = var(in, P4M_VAR_LOCALAPPDATA)) != NULL) {
-    middle = "/R/cache"; from = p4m_var_names[P4M_VAR_LOCALAPPDATA];
-#elif defined(__APPLE__)
-  } else if ((base = var(in, P4M_VAR_HOME)) != NULL) {
-    middle = "/Library/Caches/org.R-project.R";
-    from = p4m_var_names[P4M_VAR_HOME];
-#else
-  } else if ((base = var(in, P4M_VAR_HOME)) != NULL) {
-    middle = "/.cache"; from = p4m_var_names[P4M_VAR_HOME];
-#endif
-  }
-  cfg->claims_dir[0] = '\0';
-  if (base == NULL) return 0;
-  n = snprintf(cfg->claims_dir, sizeof cfg->claims_dir, "%s%s%s", base,
-               middle, suffix);
-  if (n < 0 || (size_t) n >= sizeof cfg->claims_dir) {
-    cfg->claims_dir[0] = '\0';
+  int n = snprintf(dir, P4M_CLAIMS_DIR_MAX, "%s%s%s", base, middle, suffix);
+  if (n < 0 || n >= P4M_CLAIMS_DIR_MAX) {
+    dir[0] = '\0';
     return fail(err, from, " is too long to hold the claims directory");
   }
+  return 0;
+}
+
+/* $XDG_RUNTIME_DIR/port4me (private to the user and on local disk where
+ * systemd sets it), and R's per-user cache folder for the package, as
+ * tools::R_user_dir("port4me", "cache") names it, plus "/claims".  Values
+ * that are not absolute paths are passed over. */
+static int claims_dir(const p4m_input *in, p4m_config *cfg, p4m_error *err)
+{
+  static const int bases[] = {
+    P4M_VAR_R_USER_CACHE_DIR, P4M_VAR_XDG_CACHE_HOME,
+#ifdef _WIN32
+    P4M_VAR_LOCALAPPDATA
+#else
+    P4M_VAR_HOME
+#endif
+  };
+  static const char *const middles[] = {
+    "", "",
+#ifdef _WIN32
+    "/R/cache"
+#elif defined(__APPLE__)
+    "/Library/Caches/org.R-project.R"
+#else
+    "/.cache"
+#endif
+  };
+  const char *xdg = var(in, P4M_VAR_XDG_RUNTIME_DIR);
+  size_t i;
+
+  cfg->claims_dir[0] = cfg->claims_alt[0] = '\0';
+  cfg->claims_xdg = NULL;
+  for (i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+    const char *base = var(in, bases[i]);
+    if (base == NULL || !absolute(base)) continue;
+    if (join(cfg->claims_alt, base, middles[i], "/R/port4me/claims",
+             p4m_var_names[bases[i]], err) != 0)
+      return -1;
+    break;
+  }
+  if (xdg != NULL && absolute(xdg)) {
+    cfg->claims_xdg = xdg;
+    return join(cfg->claims_dir, xdg, "", "/port4me",
+                p4m_var_names[P4M_VAR_XDG_RUNTIME_DIR], err);
+  }
+  memcpy(cfg->claims_dir, cfg->claims_alt, sizeof cfg->claims_dir);
   return 0;
 }
 

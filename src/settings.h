@@ -92,11 +92,14 @@ typedef struct {
   int include_default;            /* include is the default 1024..65535 */
   uint16_t *prepend;              /* order kept, duplicates dropped */
   size_t n_prepend;
-  /* the claims directory (not set up in MODE_LIST): $XDG_RUNTIME_DIR/port4me
-   * when XDG_RUNTIME_DIR is an absolute path, else the folder that R's
-   * tools::R_user_dir("port4me", "cache") names, plus "/claims"; "" when
-   * neither can be told */
+  /* the claims directory: $XDG_RUNTIME_DIR/port4me when XDG_RUNTIME_DIR is
+   * an absolute path (claims_xdg points to it), else claims_alt: the folder
+   * that R's tools::R_user_dir("port4me", "cache") names, plus "/claims";
+   * "" when it cannot be told.  Whether XDG_RUNTIME_DIR is the user's own
+   * (else claims_alt is used) is for the caller to check on the disk. */
   char claims_dir[P4M_CLAIMS_DIR_MAX];
+  char claims_alt[P4M_CLAIMS_DIR_MAX];
+  const char *claims_xdg;
 } p4m_config;
 
 typedef struct {

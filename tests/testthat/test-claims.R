@@ -278,11 +278,12 @@ test_that("another user (nobody) cannot change this user's ports", {
   if (!nzchar(setpriv)) skip("setpriv is not found")
   group <- if (length(suppressWarnings(system2(
     "getent", c("group", "nogroup"), stdout = TRUE)))) "nogroup" else "nobody"
-  # a shared place that nobody can reach, holding this user's claims folder
+  # this user's XDG_RUNTIME_DIR (mode 0700, as the XDG spec wants it),
+  # which nobody is also given, as after `su nobody` without `-`
   # (tempdir() itself is private: use its parent)
   shared <- tempfile("p4m-shared-", tmpdir = dirname(tempdir()))
-  dir.create(shared, mode = "0755")
-  Sys.chmod(shared, "0755", use_umask = FALSE)
+  dir.create(shared, mode = "0700")
+  Sys.chmod(shared, "0700", use_umask = FALSE)
   withr::defer(unlink(shared, recursive = TRUE, force = TRUE))
   local_port4me_env()
   withr::local_envvar(XDG_RUNTIME_DIR = shared)
@@ -294,7 +295,8 @@ test_that("another user (nobody) cannot change this user's ports", {
     err <- tempfile()
     on.exit(unlink(c(out, err)))
     env <- c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
-             "HOME=/tmp", "R_TESTS=", paste0("XDG_RUNTIME_DIR=", shared),
+             "HOME=/nonexistent-p4m-home", "R_TESTS=",
+             paste0("XDG_RUNTIME_DIR=", shared),
              "_PORT4ME_CHECK_AVAILABLE_PORTS_=any", "PORT4ME_DEBUG=")
     status <- suppressWarnings(system2(
       setpriv, c("--reuid=nobody", paste0("--regid=", group),
@@ -321,18 +323,60 @@ test_that("another user (nobody) cannot change this user's ports", {
     sep = "\n"), user, user, dir, seq2[2], dir, seq2[1])
   res <- run_as_nobody(code)
   expect_identical(res$status, 0L, info = res$stderr)
-  # nobody's port4me refuses this user's folder, and nobody can neither
-  # add nor remove a claim in it
-  # (nobody cannot even open it: "cannot open '<dir>': Permission denied")
-  refused <- paste0("^port4me_system .*'", dir, "'(: Permission denied| is ",
-                    "not owned by you)")
-  expect_match(res$stdout[1], refused)
-  expect_match(res$stdout[2], refused)
+  # nobody's port4me passes over an XDG_RUNTIME_DIR that is not nobody's
+  # own and uses nobody's cache folder, under a HOME that does not exist:
+  # claiming fails there, and without claims nobody gets the first port
+  # (this user's claims are this user's); nobody can neither add nor
+  # remove a claim in this user's folder
+  expect_match(res$stdout[1], paste0(
+    "^port4me_system Cannot use the folder of port claims: .*",
+    "/nonexistent-p4m-home"))
+  expect_match(res$stdout[2], paste0("^", seq2[1], " *$"))
   expect_match(res$stdout[3], "^FALSE")
   # this user's claims are as before
   expect_setequal(setdiff(everything_in(dir), ".lock"), as.character(seq2[1]))
   expect_identical(port4me(user = user), seq2[2])
   expect_false(port4me(test = seq2[1]))
+})
+
+# ---- where claims live ----------------------------------------------------
+
+test_that("an XDG_RUNTIME_DIR that is not private is passed over for the cache", {
+  skip_on_os("windows")
+  local_port4me_env()
+  home <- tempfile("p4m-home-")
+  dir.create(home, mode = "0700")
+  withr::defer(unlink(home, recursive = TRUE, force = TRUE))
+  open_xdg <- tempfile("p4m-xdg-open-")
+  dir.create(open_xdg)
+  Sys.chmod(open_xdg, "0755", use_umask = FALSE)
+  withr::defer(unlink(open_xdg, recursive = TRUE, force = TRUE))
+  withr::local_envvar(XDG_RUNTIME_DIR = open_xdg, HOME = home,
+                      R_USER_CACHE_DIR = NA, XDG_CACHE_HOME = NA)
+  user <- claims_user("xdg-open")
+  first <- port4me(user = user, list = 1)
+  expect_identical(port4me(user = user, reserve = 10), first)
+  # the claim is in HOME's cache folder, nothing in the open folder
+  expect_identical(everything_in(open_xdg), character())
+  cache <- file.path(home, ".cache", "R", "port4me", "claims")
+  expect_setequal(setdiff(everything_in(cache), ".lock"), as.character(first))
+  expect_false(port4me(test = first))
+  # a relative cache variable is passed over as well
+  withr::local_envvar(R_USER_CACHE_DIR = "relative/path")
+  expect_false(port4me(test = first))
+  expect_identical(port4me(user = user, list = 2)[2], port4me(user = user))
+})
+
+test_that("the longest reserve works, and test = port creates no folder", {
+  local_port4me_env()
+  xdg <- local_fresh_xdg()
+  user <- claims_user("longest")
+  expect_identical(port4me(test = port4me(user = user, list = 1),
+                           reserve = 10), TRUE)
+  expect_false(dir.exists(file.path(xdg, "port4me")))
+  expect_identical(port4me(user = user, reserve = .Machine$integer.max),
+                   port4me(user = user, list = 1))
+  expect_identical(port4me(user = user), port4me(user = user, list = 2)[2])
 })
 
 # ---- a busy port --------------------------------------------------------
