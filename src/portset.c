@@ -36,6 +36,19 @@ uint32_t p4m_set_count(const p4m_set *x)
 {
   uint32_t n = 0;
   unsigned i;
-  for (i = 0; i < P4M_SET_WORDS; i++) n += popcount64(x->w[i]);
+  for (i = 0; i < P4M_SET_WORDS; i++) {
+    /* port sets are mostly whole runs: full and empty words are common */
+    uint64_t v = x->w[i];
+    if (v == 0) continue;
+    n += v == ~(uint64_t) 0 ? 64u : popcount64(v);
+  }
   return n;
+}
+
+int p4m_set_empty(const p4m_set *x)
+{
+  unsigned i;
+  for (i = 0; i < P4M_SET_WORDS; i++)
+    if (x->w[i] != 0) return 0;
+  return 1;
 }

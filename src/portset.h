@@ -18,6 +18,8 @@ void p4m_set_add_range(p4m_set *x, uint32_t lo, uint32_t hi);
 /* x = x minus y */
 void p4m_set_minus(p4m_set *x, const p4m_set *y);
 uint32_t p4m_set_count(const p4m_set *x);
+/* 1 when x holds no port, else 0 */
+int p4m_set_empty(const p4m_set *x);
 
 static inline int p4m_set_has(const p4m_set *x, uint32_t port)
 {

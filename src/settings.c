@@ -303,7 +303,7 @@ static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
   if (read_sources(inc, 2, &tok, add_to_set, &cfg->include,
                    &cfg->include_from, err) != 0)
     return -1;
-  cfg->include_default = p4m_set_count(&cfg->include) == 0;
+  cfg->include_default = p4m_set_empty(&cfg->include);
   if (cfg->include_default)
     p4m_set_add_range(&cfg->include, P4M_DEFAULT_MIN, P4M_PORT_MAX);
 
@@ -331,7 +331,7 @@ static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
                    err) != 0)
     return -1;
 
-  if (p4m_set_count(&cfg->cand) == 0) {
+  if (p4m_set_empty(&cfg->cand)) {
     if (cfg->include_default)
       return fail(err, cfg->exclude_from.names[0], ": no candidate ports: "
                   "the exclusions cover all of the default 1024-65535");
