@@ -12,6 +12,8 @@ mkdir -p "$tmp/tools/ctest" "$tmp/src" "$tmp/tests/testthat"
 cp "$here/Makefile" "$here/test_freeport.c" "$tmp/tools/ctest/"
 cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/portset.h" "$tmp/src/"
 cp "$top/tests/testthat/socket-shim.c" "$tmp/tests/testthat/"
+cp "$here/test_settings.c" "$tmp/tools/ctest/"
+cp "$top"/src/{settings,hash,spec,portset,unsafe,lcg}.[ch] "$top/src/claims.h" "$tmp/src/"
 cd "$tmp/tools/ctest"
 if [ "$(id -u)" = 0 ]; then
   make -s check
