@@ -16,6 +16,8 @@ cp "$here/Makefile" "$here/test_freeport.c" "$here/test_claims.c" \
 cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/claims.c" \
   "$top/src/claims.h" "$top/src/portset.h" "$tmp/src/"
 cp "$top/tests/testthat/socket-shim.c" "$tmp/tests/testthat/"
+cp "$here/test_settings.c" "$tmp/tools/ctest/"
+cp "$top"/src/{settings,hash,spec,portset,unsafe,lcg}.[ch] "$top/src/claims.h" "$tmp/src/"
 cd "$tmp/tools/ctest"
 if [ "$(id -u)" = 0 ]; then
   make -s check

@@ -26,11 +26,12 @@ if ! command -v "$CC" >/dev/null 2>&1; then
   exit 2
 fi
 
-targets=(spec stream claims)
+targets=(spec stream claims settings)
 declare -A sources=(
   [spec]="$src/spec.c $src/unsafe.c"
   [stream]="$src/stream.c $src/portset.c $src/lcg.c $src/hash.c"
   [claims]="$src/claims.c"
+  [settings]="$src/settings.c $src/spec.c $src/portset.c $src/hash.c $src/unsafe.c"
 )
 cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
