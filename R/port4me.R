@@ -198,6 +198,8 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
       if (!is.na(env[[i]]) && !is.na(y <- to_utf8(env[[i]]))) env[[i]] <- y
     }
   }
+  # R's own idea of the home folder when HOME is unset (claims live there)
+  if (is.na(env[[home_at]])) env[[home_at]] <- path.expand("~")
   # the account name is looked up only when it can matter
   account <- if (is.null(user) && (is.na(env[[1L]]) || !nzchar(env[[1L]])) &&
                  (is.na(env[[2L]]) || !nzchar(env[[2L]])))
@@ -220,6 +222,7 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
 # Positions in the$vars of the variables that hold names (PORT4ME_USER,
 # USER, PORT4ME_TOOL): decoded to UTF-8 like the arguments.
 names_at <- 1:3
+home_at <- 25L  # HOME (checked in .onLoad)
 
 # The account name from the operating system, as Python's
 # getpass.getuser() finds it when USER is unset: on Windows the first of

@@ -6,6 +6,9 @@ the <- new.env(parent = emptyenv())
 .onLoad <- function(libname, pkgname) {
   the$vars <- c(.Call(R_port4me_vars), account_vars)
   the$n_c_vars <- length(the$vars) - length(account_vars)
+  stopifnot(identical(the$vars[names_at],
+                      c("PORT4ME_USER", "USER", "PORT4ME_TOOL")),
+            identical(the$vars[[home_at]], "HOME"))
 }
 
 # Where Python's getpass.getuser() finds the user name on Windows after

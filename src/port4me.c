@@ -140,7 +140,7 @@ static void open_claims(const p4m_config *cfg, int create, p4m_claims *cl)
   char text[P4M_CLAIMS_DIR_MAX + 200], msg[sizeof text + 100];
   cl->usable = 0;
   if (cfg->claims_dir[0] == '\0') {
-    if (cfg->reserve > 0)
+    if (create)
       p4m_raise("system", NULL, "Cannot claim a port: no folder for claims "
                 "(XDG_RUNTIME_DIR, R_USER_CACHE_DIR, XDG_CACHE_HOME and HOME "
                 "are unset)");

@@ -282,6 +282,28 @@ static int read_sources(const source *src, int n, const p4m_tokens *tok,
   return 0;
 }
 
+/* The first of the sources that excludes all of `include` by itself (the
+ * one to name when nothing is left), else `otherwise`. */
+static const char *covering_source(const source *src, int n,
+                                   const p4m_tokens *tok,
+                                   const p4m_set *include,
+                                   const char *otherwise)
+{
+  int i;
+  for (i = 0; i < n; i++) {
+    p4m_set one, left;
+    p4m_origin o;
+    p4m_error e;
+    p4m_set_clear(&one);
+    o.n = 0;
+    if (read_source(&src[i], tok, add_to_set, &one, &o, &e) != 0) continue;
+    left = *include;
+    p4m_set_minus(&left, &one);
+    if (p4m_set_empty(&left)) return src[i].name;
+  }
+  return otherwise;
+}
+
 static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
 {
   source inc[2], exc[3], pre[2];
@@ -333,8 +355,10 @@ static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
 
   if (p4m_set_empty(&cfg->cand)) {
     if (cfg->include_default)
-      return fail(err, cfg->exclude_from.names[0], ": no candidate ports: "
-                  "the exclusions cover all of the default 1024-65535");
+      return fail(err, covering_source(exc, 3, &tok, &cfg->include,
+                                       cfg->exclude_from.names[0]),
+                  ": no candidate ports: the exclusions cover all of the "
+                  "default 1024-65535");
     return fail(err, cfg->include_from.names[0], ": no candidate ports: "
                 "every included port is excluded (by the exclude set, "
                 "PORT4ME_EXCLUDE_SITE or PORT4ME_EXCLUDE_UNSAFE)");
@@ -437,11 +461,12 @@ int p4m_configure(const p4m_input *in, p4m_config *cfg, p4m_error *err)
   if (count(in, in->reserve, P4M_VAR_RESERVE, 0, P4M_COUNT_MAX, 0,
             &cfg->reserve, err) != 0)
     return -1;
-  if (claims_dir(in, cfg, err) != 0) return -1;
+  cfg->claims_dir[0] = cfg->claims_alt[0] = '\0';
+  cfg->claims_xdg = NULL;
   if (test >= 0) {
-    /* test = port: nothing else is computed */
+    /* test = port: nothing else is computed (but claims count) */
     cfg->mode = P4M_MODE_TEST;
-    return 0;
+    return claims_dir(in, cfg, err);
   }
   if (count(in, in->skip, P4M_VAR_SKIP, 0, P4M_COUNT_MAX, 0, &cfg->skip,
             err) != 0 ||
@@ -456,6 +481,9 @@ int p4m_configure(const p4m_input *in, p4m_config *cfg, p4m_error *err)
     return -1;
   }
   cfg->mode = cfg->list >= 1 ? P4M_MODE_LIST : P4M_MODE_SEARCH;
+  /* a list checks no port, so it needs no claims */
+  if (cfg->mode == P4M_MODE_SEARCH && claims_dir(in, cfg, err) != 0)
+    return -1;
   if (seed(in, cfg, err) != 0) return -1;
   return port_sets(in, cfg, err);
 }

@@ -48,6 +48,7 @@ sf_run <- function(args, rules = character()) {
   # for them, so that the sockets are all that is tested)
   env <- c(LC_ALL = "C", LANGUAGE = "en", R_DEFAULT_PACKAGES = "NULL",
            P4M_SHIM_LOG = log, XDG_RUNTIME_DIR = tempfile("p4m-no-claims-"),
+           R_USER_CACHE_DIR = tempfile("p4m-no-claims-"),
            rules)
   pre <- Sys.getenv("LD_PRELOAD")
   env <- c(env, LD_PRELOAD = paste(c(if (nzchar(pre)) pre, sf_shim()),

@@ -164,6 +164,10 @@ bad(env = c(PORT4ME_INCLUDE = "8000", PORT4ME_EXCLUDE_SITE = "8000"),
     msg = paste0("PORT4ME_INCLUDE", no_cand))
 bad(env = c(PORT4ME_INCLUDE_SITE = "8000", PORT4ME_EXCLUDE = "8000"),
     msg = paste0("PORT4ME_INCLUDE_SITE", no_cand))
+# the source to blame is the one that excludes everything by itself
+bad(list(exclude = 80), env = c(PORT4ME_EXCLUDE_SITE = "1024-65535"),
+    msg = paste0("PORT4ME_EXCLUDE_SITE: no candidate ports: the exclusions ",
+                 "cover all of the default 1024-65535"))
 bad(list(exclude = "1024-65535"),
     msg = paste0("'exclude': no candidate ports: the exclusions cover all ",
                  "of the default 1024-65535"))
