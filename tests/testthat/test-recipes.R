@@ -29,6 +29,7 @@ text_lines <- function(x) strsplit(x, "\n", fixed = TRUE)[[1L]]
 test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: runApp() without a port uses it", {
   skip_on_cran()
   skip_if_not_installed("shiny")
+  skip_if_not_installed("processx")
   skip_unless_child_port4me()
   local_clean_http_env()
 
@@ -43,23 +44,23 @@ test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: run
   home <- withr::local_tempdir()
   profile <- file.path(home, ".Rprofile")
   writeLines('options(shiny.port = port4me::port4me("shiny"))', profile)
-  env <- c(callr::rcmd_safe_env(), HOME = home, R_PROFILE_USER = profile,
-           PORT4ME_USER = user)
+  # (R reads the profile itself, as for any user: Rscript in a child with
+  # that home; callr's own profile handling differs between its versions)
+  env <- cli_child_env(c(HOME = home, R_PROFILE_USER = profile,
+                         PORT4ME_USER = user))
 
   marker <- paste0("port4me-rprofile-test-", user)
-  app <- callr::r_bg(
-    function(marker) {
-      cat("shiny.port=", getOption("shiny.port"), "\n", sep = "")
-      ui <- shiny::fluidPage(shiny::h1(marker))
-      server <- function(input, output, session) NULL
-      # No `port` argument: runApp() reads getOption("shiny.port"), as
-      # RStudio's "Run App" button and other launchers do
-      shiny::runApp(shiny::shinyApp(ui, server), host = "127.0.0.1",
-                    launch.browser = FALSE)
-    },
-    args = list(marker = marker), env = env, user_profile = TRUE,
-    stdout = "|", stderr = "2>&1"
-  )
+  code <- sprintf(paste(
+    "cat('shiny.port=', getOption('shiny.port'), '\\n', sep = '')",
+    "ui <- shiny::fluidPage(shiny::h1('%s'))",
+    "server <- function(input, output, session) NULL",
+    "# No `port` argument: runApp() reads getOption('shiny.port'), as",
+    "# RStudio's 'Run App' button and other launchers do",
+    "shiny::runApp(shiny::shinyApp(ui, server), host = '127.0.0.1',",
+    "              launch.browser = FALSE)",
+    sep = "\n"), marker)
+  app <- processx::process$new(rscript_bin(), c("-e", code), env = env,
+                               stdout = "|", stderr = "2>&1", cleanup = TRUE)
   on.exit({
     if (app$is_alive()) app$kill()
     app$wait(5000)
@@ -80,9 +81,9 @@ test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: run
   # The caveat of the recipe: the option is set once, when R starts. A
   # second R session started now, with the same ~/.Rprofile, sees the
   # first port taken and sets the option to the user's next port.
-  second <- callr::r(function() getOption("shiny.port"), env = env,
-                     user_profile = TRUE)
-  expect_identical(second, ports[2])
+  second <- processx::run(rscript_bin(),
+                          c("-e", "cat(getOption('shiny.port'))"), env = env)
+  expect_identical(second$stdout, as.character(ports[2]))
 })
 
 test_that("plumber::pr_run(port = port4me::port4me(\"plumber\")) serves on the user's port", {
