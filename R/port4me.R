@@ -216,7 +216,7 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
         if (!missing(max_tries)) arg_count(max_tries, "max_tries", 1),
         if (!missing(must_work)) arg_flag(must_work, "must_work"),
         if (!is.null(reserve)) arg_count(reserve, "reserve", 0),
-        env[seq_len(n)], account)
+        env, account)
 }
 
 # Positions in the$vars of the variables that hold names (PORT4ME_USER,

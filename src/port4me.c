@@ -111,7 +111,8 @@ static void configure(SEXP tool, SEXP user, SEXP prepend, SEXP include,
   in.max_tries = as_count(max_tries, "max_tries", 1, P4M_COUNT_MAX);
   in.reserve = as_count(reserve, "reserve", 0, P4M_COUNT_MAX);
   in.must_work = as_flag(must_work, "must_work");
-  if (TYPEOF(env) != STRSXP || XLENGTH(env) != P4M_NVARS)
+  /* (the R wrapper may hand over more values than C reads: its own) */
+  if (TYPEOF(env) != STRSXP || XLENGTH(env) < P4M_NVARS)
     internal("env", "the values of port4me's variables");
   for (i = 0; i < P4M_NVARS; i++) {
     SEXP v = STRING_ELT(env, i);
