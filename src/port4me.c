@@ -187,12 +187,20 @@ static int is_claimed(const p4m_claims *cl, int port, int debug)
 
 /* Test port: P4M_FREE, P4M_IN_USE or P4M_DENIED, with debug output; a test
  * that cannot be made (SPEC section 5) is returned as P4M_FAILED with the
- * error message in msg. */
-static int test_port(int port, int debug, int in_search, char *msg,
-                     size_t n)
+ * error message in msg.  With _PORT4ME_CHECK_AVAILABLE_PORTS_=any, every
+ * port is free. */
+static int test_port(const p4m_config *cfg, int port, int in_search,
+                     char *msg, size_t n)
 {
   p4m_port_status ps;
   char text[256];
+  int debug = cfg->debug;
+  if (cfg->any) {
+    if (debug)
+      REprintf("port4me: port %d counts as free "
+               "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", port);
+    return P4M_FREE;
+  }
   p4m_port_test(port, &ps);
   p4m_port_status_text(&ps, text, sizeof text);
   if (ps.status == P4M_FAILED) {
@@ -216,13 +224,7 @@ static SEXP test_mode(const p4m_config *cfg)
   int port = (int) cfg->test, status;
   open_claims(cfg, 0, &cl);
   if (is_claimed(&cl, port, cfg->debug)) return Rf_ScalarLogical(FALSE);
-  if (cfg->any) {
-    if (cfg->debug)
-      REprintf("port4me: port %d counts as free "
-               "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", port);
-    return Rf_ScalarLogical(TRUE);
-  }
-  status = test_port(port, cfg->debug, 0, msg, sizeof msg);
+  status = test_port(cfg, port, 0, msg, sizeof msg);
   if (status == P4M_FAILED) p4m_raise("system", NULL, msg);
   return Rf_ScalarLogical(status == P4M_FREE);
 }
@@ -304,13 +306,7 @@ static SEXP search_mode(const p4m_config *cfg)
     } else if (is_claimed(&cl, port, cfg->debug)) {
       continue;
     }
-    if (cfg->any) {
-      if (cfg->debug)
-        REprintf("port4me: port %d counts as free "
-                 "(_PORT4ME_CHECK_AVAILABLE_PORTS_=any)\n", port);
-      return Rf_ScalarInteger(port);
-    }
-    status = test_port(port, cfg->debug, 1, msg, sizeof msg);
+    status = test_port(cfg, port, 1, msg, sizeof msg);
     if (status == P4M_FREE) return Rf_ScalarInteger(port);
     if (cfg->reserve > 0 && p4m_claims_release(&cl, port, until, &e) < 0)
       claims_failed(&e);
