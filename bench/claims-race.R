@@ -55,34 +55,12 @@ writeLines(c(
   "while (Sys.time() < deadline) Sys.sleep(0.1)"
 ), child)
 
-wait_line <- function(p, pattern, timeout = 60) {
-  deadline <- Sys.time() + timeout
-  seen <- character()
-  while (Sys.time() < deadline) {
-    p$poll_io(200)
-    seen <- c(seen, p$read_output_lines())
-    hit <- grep(pattern, seen, value = TRUE)
-    if (length(hit)) return(hit[[1]])
-    if (!p$is_alive()) break
-  }
-  NA_character_
-}
 
-wait_in_open <- function(procs, timeout = 10) {
-  wchan <- file.path("/proc", vapply(procs, function(p) p$get_pid(), 1),
-                     "wchan")
-  if (!all(file.exists(wchan))) return(Sys.sleep(0.3))
-  deadline <- Sys.time() + timeout
-  while (Sys.time() < deadline) {
-    w <- vapply(wchan, function(f) {
-      tryCatch(readLines(f, warn = FALSE)[1], error = function(e) NA)
-    }, "")
-    if (all(w %in% "wait_for_partner")) return(invisible(TRUE))
-    if (any(is.na(w) | w == "0")) return(Sys.sleep(0.3))
-    Sys.sleep(0.01)
-  }
-  stop("the children did not reach the barrier")
-}
+# the barrier and the line reader of the tests
+source(file.path("tests", "testthat", "helper-barrier.R"))
+source(file.path("tests", "testthat", "helper-hard-callr.R"))
+wait_line <- hard_wait_line
+
 
 # One round: n processes, one user and tool; a data frame of port, bound,
 # and when each passed the barrier.
