@@ -395,29 +395,40 @@ static p4m_input in;
 static p4m_config cfg;
 static p4m_error err;
 
+/* claims: the first absolute one of R_USER_CACHE_DIR, XDG_CACHE_HOME and
+ * HOME (+ /.cache), + /R/port4me/claims; replaced by $XDG_RUNTIME_DIR/port4me
+ * when that is absolute.  Only a search and a test read them. */
 static void claims_model(void)
 {
-  const char *x = env_value(P4M_VAR_XDG_RUNTIME_DIR), *base, *from;
-  const char *tail = "/R/port4me/claims", *mid = "";
+  static const int vars[] = {P4M_VAR_R_USER_CACHE_DIR, P4M_VAR_XDG_CACHE_HOME,
+                             P4M_VAR_HOME};
+  static const char *const mids[] = {"", "", "/.cache"};
+  const char *x = env_value(P4M_VAR_XDG_RUNTIME_DIR);
+  const char *tail = "/R/port4me/claims";
+  size_t i;
   m.claims[0] = '\0';
+  for (i = 0; i < 3; i++) {
+    const char *base = env_value(vars[i]);
+    if (base == NULL || base[0] != '/') continue;
+    if (strlen(base) + strlen(mids[i]) + strlen(tail) >= P4M_CLAIMS_DIR_MAX) {
+      fault(names[vars[i]]);
+      m.claims[0] = '\0';
+    } else {
+      strcpy(m.claims, base);
+      strcat(m.claims, mids[i]);
+      strcat(m.claims, tail);
+    }
+    break;
+  }
   if (x != NULL && x[0] == '/') {
-    base = x; from = names[P4M_VAR_XDG_RUNTIME_DIR]; tail = "/port4me";
-  } else if ((base = env_value(P4M_VAR_R_USER_CACHE_DIR)) != NULL) {
-    from = names[P4M_VAR_R_USER_CACHE_DIR];
-  } else if ((base = env_value(P4M_VAR_XDG_CACHE_HOME)) != NULL) {
-    from = names[P4M_VAR_XDG_CACHE_HOME];
-  } else if ((base = env_value(P4M_VAR_HOME)) != NULL) {
-    from = names[P4M_VAR_HOME]; mid = "/.cache";
-  } else {
-    return;
+    if (strlen(x) + strlen("/port4me") >= P4M_CLAIMS_DIR_MAX) {
+      fault(names[P4M_VAR_XDG_RUNTIME_DIR]);
+      m.claims[0] = '\0';
+    } else {
+      strcpy(m.claims, x);
+      strcat(m.claims, "/port4me");
+    }
   }
-  if (strlen(base) + strlen(mid) + strlen(tail) >= P4M_CLAIMS_DIR_MAX) {
-    fault(from);
-    return;
-  }
-  strcpy(m.claims, base);
-  strcat(m.claims, mid);
-  strcat(m.claims, tail);
 }
 
 static void seed_model(void)
@@ -628,7 +639,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   m.test = count_setting(in.test, P4M_VAR_TEST, 1, 65535, -1);
   m.test_mode = m.test >= 1;
   m.reserve = count_setting(in.reserve, P4M_VAR_RESERVE, 0, INT_MAX_D, 0);
-  claims_model();
+  m.claims[0] = '\0';
+  if (m.test_mode) claims_model();
   /* the rest only outside test mode; the port arguments are set up anyway */
   {
     int before = n_faults;
@@ -638,6 +650,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 INT_MAX_D, 65535);
     m.must_work = in.must_work >= 0 ? in.must_work
       : flag_setting(P4M_VAR_MUST_WORK, 1);
+    if (!m.test_mode && m.list < 1) claims_model();  /* a list needs none */
     seed_model();
     sets_model();
     if (m.test_mode && n_faults > before) {
