@@ -25,8 +25,9 @@ everything_in <- function(dir) {
 # One command line run, on its own (no --args twin: claims made by one run
 # change what the next one gets).
 cli_once <- function(args, env = character()) {
-  cli_run_each(list(cli_case(args, env = env, quick = TRUE)), jobs = 1L,
-               timeout = 60)[[1L]]
+  without_r_warnings(cli_run_each(list(cli_case(args, env = env,
+                                                quick = TRUE)),
+                                  jobs = 1L, timeout = 60)[[1L]])
 }
 
 # A fresh folder for XDG_RUNTIME_DIR (mode 0700), removed at the end of the
@@ -399,8 +400,9 @@ test_that("a claim on a port that turns out busy is released at once", {
     got <- port4me(user = user, reserve = 10)))
   expect_identical(got, seq3[2])
   expect_match(out, sprintf("port %d skipped: ", seq3[1]), fixed = TRUE)
-  expect_no_match(out, sprintf("port %d skipped: claimed", seq3[1]),
-                  fixed = TRUE)
+  # (expect_no_match() is not in testthat 3.0, as on R 4.0)
+  expect_false(grepl(sprintf("port %d skipped: claimed", seq3[1]), out,
+                     fixed = TRUE))
   # only the returned port is claimed
   expect_setequal(setdiff(everything_in(dir), ".lock"), as.character(seq3[2]))
   close(srv)
