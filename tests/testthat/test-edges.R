@@ -598,3 +598,36 @@ test_that("debug says for how long a port is reserved", {
   with_env(c(PORT4ME_RESERVE = "0"),
            expect_match(line(), "; reserve nothing$"))
 })
+
+## ---- one call after another ------------------------------------------------
+
+test_that("nothing is left over from the call before: an error's source, the claims folder", {
+  local_port4me_env()
+  withr::local_envvar(PORT4ME_EXCLUDE_UNSAFE_CHROME = NA, XDG_RUNTIME_DIR = NA,
+                      R_USER_CACHE_DIR = NA, XDG_CACHE_HOME = NA, HOME = NA)
+  # an error in a token's list, then one in the string itself
+  for (k in 1:3) {
+    Sys.setenv(PORT4ME_EXCLUDE_UNSAFE_CHROME = "x")
+    e1 <- tryCatch(port4me(user = "alice", list = 1), error = identity)
+    Sys.unsetenv("PORT4ME_EXCLUDE_UNSAFE_CHROME")
+    e2 <- tryCatch(port4me(user = "alice", include = "abc"), error = identity)
+    expect_identical(e1$source, "PORT4ME_EXCLUDE_UNSAFE_CHROME")
+    expect_identical(e2$source, "include")
+    expect_identical(conditionMessage(e2),
+                     "'include': invalid token 'abc': not a port number or range")
+  }
+  # a call with a claims folder, then one without any
+  skip_on_os(c("windows", "mac"))
+  Sys.setenv(PORT4ME_DEBUG = "true")
+  for (k in 1:3) {
+    out <- capture_stderr({
+      Sys.setenv(XDG_RUNTIME_DIR = "/run/p4m-edges")
+      port4me(user = "alice", list = 1)
+      Sys.unsetenv("XDG_RUNTIME_DIR")
+      port4me(user = "alice", list = 1)
+    })
+    expect_identical(grep("claims in", strsplit(out, "\n")[[1]], value = TRUE),
+                     c("port4me: claims in /run/p4m-edges/port4me; reserve nothing",
+                       "port4me: claims in (no folder); reserve nothing"))
+  }
+})
