@@ -541,50 +541,65 @@ test_that("a prepend list of every port is kept whole", {
 
 ## ---- the claims directory and reserve (debug) ---------------------------
 
-test_that("debug shows the claims directory and where it came from", {
-  local_port4me_env()
-  dirs <- c(XDG_RUNTIME_DIR = NA, R_USER_CACHE_DIR = NA, XDG_CACHE_HOME = NA,
-            HOME = NA)
-  claims <- function(...) {
-    vars <- dirs
-    extra <- c(...)
-    vars[names(extra)] <- extra
-    with_env(vars, edge_debug(port4me(user = "alice", list = 1))[8])
-  }
-  expect_identical(claims(XDG_RUNTIME_DIR = "/run/p4m", HOME = "/h"),
-                   "port4me: claims in /run/p4m/port4me; reserve nothing")
-  expect_identical(claims(XDG_RUNTIME_DIR = "run/p4m", R_USER_CACHE_DIR = "/c",
-                          HOME = "/h"),
-                   "port4me: claims in /c/R/port4me/claims; reserve nothing")
-  expect_identical(claims(R_USER_CACHE_DIR = "/c", XDG_CACHE_HOME = "/x"),
-                   "port4me: claims in /c/R/port4me/claims; reserve nothing")
-  expect_identical(claims(XDG_RUNTIME_DIR = "", XDG_CACHE_HOME = "/x",
-                          HOME = "/h"),
-                   "port4me: claims in /x/R/port4me/claims; reserve nothing")
+# A search (every port free) with these variables and no others, through the
+# direct call, so that R's default for an unset HOME does not step in; the
+# debug line that names the claims folder.
+claims_line <- function(...) {
+  vars <- port4me:::the$vars
+  env <- rep(NA_character_, length(vars) - 1L)
+  v <- c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any", PORT4ME_DEBUG = "true", ...)
+  env[match(names(v), vars)] <- v
+  out <- capture_stderr(.Call(port4me:::R_port4me, NULL, "alice", NULL, NULL,
+                              NULL, NULL, NULL, NULL, NULL, NULL, NULL, env,
+                              NULL))
+  grep("^port4me: claims in ", strsplit(out, "\n", fixed = TRUE)[[1]],
+       value = TRUE)
+}
+
+test_that("debug shows the claims directory of a search", {
   skip_on_os(c("windows", "mac"))
-  expect_identical(claims(HOME = "/h"),
-                   "port4me: claims in /h/.cache/R/port4me/claims; reserve nothing")
-  expect_identical(claims(),
-                   "port4me: claims in (no folder); reserve nothing")
-  # the longest directory that fits, and one byte more
-  max <- 4095L
-  base <- paste0("/", strrep("d", max - 1L - nchar("/port4me")))
-  expect_identical(claims(XDG_RUNTIME_DIR = base), paste0(
-    "port4me: claims in ", base, "/port4me; reserve nothing"))
-  for (var in names(dirs)) {
-    long <- paste0(base, "dd")
-    vars <- stats::setNames(long, var)
-    e <- tryCatch(with_env(c(dirs[setdiff(names(dirs), var)], vars),
-                           port4me(user = "alice", list = 1)),
-                  error = identity)
-    expect_s3_class(e, "port4me_invalid")
-    expect_identical(e$source, var)
-    expect_identical(conditionMessage(e),
-                     paste(var, "is too long to hold the claims directory"))
+  xdg <- tempfile("p4m-edges-xdg-")
+  dir.create(xdg, mode = "0700")
+  withr::defer(unlink(xdg, recursive = TRUE))
+  line <- function(dir) sprintf("port4me: claims in %s; reserve nothing", dir)
+  expect_identical(claims_line(XDG_RUNTIME_DIR = xdg, HOME = "/h"),
+                   line(paste0(xdg, "/port4me")))
+  # relative folders are passed over
+  expect_identical(claims_line(XDG_RUNTIME_DIR = "run/p4m",
+                               R_USER_CACHE_DIR = "/c", HOME = "/h"),
+                   line("/c/R/port4me/claims"))
+  expect_identical(claims_line(R_USER_CACHE_DIR = "/c", XDG_CACHE_HOME = "/x"),
+                   line("/c/R/port4me/claims"))
+  expect_identical(claims_line(R_USER_CACHE_DIR = "c", XDG_CACHE_HOME = "/x",
+                               HOME = "/h"),
+                   line("/x/R/port4me/claims"))
+  expect_identical(claims_line(XDG_RUNTIME_DIR = "", XDG_CACHE_HOME = "x",
+                               HOME = "/h"),
+                   line("/h/.cache/R/port4me/claims"))
+  expect_identical(claims_line(HOME = "/h"), line("/h/.cache/R/port4me/claims"))
+  expect_identical(claims_line(), line("(no folder)"))
+  expect_identical(claims_line(HOME = "h", R_USER_CACHE_DIR = "c"),
+                   line("(no folder)"))
+  # the longest folder that fits, and one byte more
+  # (made of short path components, which the system can look up)
+  base <- paste0("/", paste(rep(strrep("d", 99), 40), collapse = "/"), "/",
+                 strrep("d", 77))
+  expect_identical(nchar(base) + nchar("/R/port4me/claims"), 4095L)
+  expect_identical(claims_line(R_USER_CACHE_DIR = base),
+                   line(paste0(base, "/R/port4me/claims")))
+  for (var in c("XDG_RUNTIME_DIR", "R_USER_CACHE_DIR", "XDG_CACHE_HOME",
+                "HOME")) {
+    for (long in c(paste0(base, "d"), paste0(base, strrep("d", 100)))) {
+      e <- tryCatch(claims_line(stats::setNames(
+        if (var == "HOME") substring(long, 1, nchar(long) - 6) else
+          if (var == "XDG_RUNTIME_DIR") paste0(long, strrep("d", 9)) else long,
+        var)), error = identity)
+      expect_s3_class(e, "port4me_invalid")
+      expect_identical(e$source, var)
+      expect_identical(conditionMessage(e),
+                       paste(var, "is too long to hold the claims directory"))
+    }
   }
-  e <- tryCatch(claims(XDG_RUNTIME_DIR = paste0(base, "d")), error = identity)
-  expect_s3_class(e, "port4me_invalid")
-  expect_identical(e$source, "XDG_RUNTIME_DIR")
 })
 
 test_that("debug says for how long a port is reserved", {
@@ -618,18 +633,16 @@ test_that("nothing is left over from the call before: an error's source, the cla
     expect_identical(conditionMessage(e2),
                      "'include': invalid token 'abc': not a port number or range")
   }
-  # a call with a claims folder, then one without any
+  # a search with a claims folder, then one without any, then a list
   skip_on_os(c("windows", "mac"))
-  Sys.setenv(PORT4ME_DEBUG = "true")
   for (k in 1:3) {
-    out <- capture_stderr({
-      Sys.setenv(XDG_RUNTIME_DIR = "/run/p4m-edges")
-      port4me(user = "alice", list = 1)
-      Sys.unsetenv("XDG_RUNTIME_DIR")
-      port4me(user = "alice", list = 1)
-    })
-    expect_identical(grep("claims in", strsplit(out, "\n")[[1]], value = TRUE),
-                     c("port4me: claims in /run/p4m-edges/port4me; reserve nothing",
-                       "port4me: claims in (no folder); reserve nothing"))
+    expect_identical(claims_line(HOME = "/p4m-edges-h"),
+                     "port4me: claims in /p4m-edges-h/.cache/R/port4me/claims; reserve nothing")
+    expect_identical(claims_line(),
+                     "port4me: claims in (no folder); reserve nothing")
+    expect_identical(claims_line(R_USER_CACHE_DIR = "/p4m-edges-c"),
+                     "port4me: claims in /p4m-edges-c/R/port4me/claims; reserve nothing")
+    lines <- edge_debug(port4me(user = "alice", list = 1))
+    expect_identical(lines[[8]], "port4me: claims in (no folder); reserve nothing")
   }
 })
