@@ -646,3 +646,21 @@ test_that("nothing is left over from the call before: an error's source, the cla
     expect_identical(lines[[8]], "port4me: claims in (no folder); reserve nothing")
   }
 })
+
+test_that("exclusions that cover the default set only together: the error names the first", {
+  local_port4me_env(PORT4ME_EXCLUDE_SITE = "30001-65535")
+  for (prepend in list(NULL, "1024-65535")) {
+    e <- tryCatch(port4me(user = "alice", exclude = "1024-30000",
+                          prepend = prepend), error = identity)
+    expect_s3_class(e, "port4me_invalid")
+    expect_identical(e$source, "exclude")
+    expect_identical(conditionMessage(e), paste0(
+      "'exclude': no candidate ports: the exclusions cover all of the ",
+      "default 1024-65535"))
+  }
+  # one that covers it alone is named, wherever it stands
+  withr::local_envvar(PORT4ME_EXCLUDE_SITE = "1-65535")
+  e <- tryCatch(port4me(user = "alice", exclude = "1024-30000"),
+                error = identity)
+  expect_identical(e$source, "PORT4ME_EXCLUDE_SITE")
+})
