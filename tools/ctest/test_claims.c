@@ -159,6 +159,10 @@ static void test_parse(void)
     { "12  7",                 0, 0, 0, 0 },
     { "12 4294967296",         0, 0, 0, 0 },
     { "12 12345678901",        0, 0, 0, 0 },
+    { "12 00000000001",        0, 0, 0, 0 },            /* 11 pid digits */
+    { "12 0000000001",         1, 12000ull, 1, 1 },     /* 10 pid digits */
+    { "000000000012",          1, 12000ull, 0, 0 },     /* 12 digits */
+    { "0000000000012",         0, 0, 0, 0 },            /* 13 digits */
     { "12 7\n\n",              0, 0, 0, 0 },
     { "12\r\n",                0, 0, 0, 0 },
     { " 12",                   0, 0, 0, 0 },
@@ -168,13 +172,29 @@ static void test_parse(void)
     { "12,5",                  0, 0, 0, 0 },
     { "12 7 8",                0, 0, 0, 0 },
     { "12 -7",                 0, 0, 0, 0 },
+    /* the characters either side of '0'..'9' are not digits */
+    { "12/",                   0, 0, 0, 0 },
+    { "12:",                   0, 0, 0, 0 },
+    { "/",                     0, 0, 0, 0 },
+    { ":",                     0, 0, 0, 0 },
+    { "12./",                  0, 0, 0, 0 },
+    { "12.5:",                 0, 0, 0, 0 },
+    { "12 /",                  0, 0, 0, 0 },
+    { "12 7:",                 0, 0, 0, 0 },
   };
   size_t i;
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     p4m_claim_record r;
     int rc;
+    /* in a buffer of exactly the text's length, without a NUL after it,
+       so that a read past the end is caught (AddressSanitizer, valgrind) */
+    size_t len = strlen(cases[i].text);
+    char *exact = malloc(len > 0 ? len : 1);
+    if (exact == NULL) { n_fail++; return; }
+    memcpy(exact, cases[i].text, len);
     memset(&r, 0xA5, sizeof r);
-    rc = p4m_claims_parse(cases[i].text, strlen(cases[i].text), &r);
+    rc = p4m_claims_parse(exact, len, &r);
+    free(exact);
     CHECK(rc == (cases[i].ok ? 0 : -1), "parse(\"%s\") returned %d",
           cases[i].text, rc);
     if (rc == 0 && cases[i].ok) {
@@ -194,6 +214,8 @@ static void test_parse(void)
           "parse of a prefix with pid");
     CHECK(p4m_claims_parse("1\0" "2", 3, &r) == -1, "an embedded NUL");
     CHECK(p4m_claims_parse(NULL, 0, &r) == -1, "NULL buffer");
+    CHECK(p4m_claims_parse(NULL, 4, &r) == -1, "NULL buffer with a length");
+    CHECK(p4m_claims_parse(text, 4, NULL) == -1, "NULL record");
   }
   {
     char big[P4M_CLAIMS_FILE_MAX + 2];
@@ -223,6 +245,27 @@ static void test_parse(void)
     CHECK(p4m_claims_format(buf, 7, &r) == 6, "format into an exact buffer");
     r.expiry_ms = 1000000000000000ull;   /* 13-digit seconds: unparsable */
     CHECK(p4m_claims_format(buf, sizeof buf, &r) == 0, "format out of range");
+    r.expiry_ms = 999999999999999ull;    /* the largest that parses again */
+    CHECK(p4m_claims_format(buf, sizeof buf, &r) == 17 &&
+          strcmp(buf, "999999999999.999\n") == 0, "format of the largest: '%s'",
+          buf);
+  }
+  {
+    /* the edges of the buffer: n = 0 writes nothing, n = 1 writes "";
+       a NULL buffer or record is refused */
+    char one = 'x';
+    p4m_claim_record r;
+    r.expiry_ms = 5;
+    r.pid = 1;
+    r.has_pid = 1;
+    CHECK(p4m_claims_format(&one, 0, &r) == 0 && one == 'x',
+          "format into 0 bytes writes nothing");
+    CHECK(p4m_claims_format(&one, 1, &r) == 0 && one == '\0',
+          "format into 1 byte leaves \"\"");
+    CHECK(p4m_claims_format(NULL, 64, &r) == 0, "format into NULL");
+    one = 'x';
+    CHECK(p4m_claims_format(&one, 1, NULL) == 0 && one == '\0',
+          "format of NULL");
   }
 }
 
