@@ -22,6 +22,7 @@
 #include "claims.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,17 @@ static void test_parse(void)
     CHECK(p4m_claims_format(buf, 7, &r) == 6, "format into an exact buffer");
     r.expiry_ms = 1000000000000000ull;   /* 13-digit seconds: unparsable */
     CHECK(p4m_claims_format(buf, sizeof buf, &r) == 0, "format out of range");
+    r.has_pid = 1;
+    r.expiry_ms = 1000;
+    r.pid = 4294967295ul;                /* the largest pid that parses */
+    CHECK(p4m_claims_format(buf, sizeof buf, &r) == 17 &&
+          strcmp(buf, "1.000 4294967295\n") == 0, "format of the largest pid: '%s'",
+          buf);
+#if ULONG_MAX > 4294967295ul
+    r.pid = 4294967296ul;
+    CHECK(p4m_claims_format(buf, sizeof buf, &r) == 0, "format of too large a pid");
+#endif
+    r.has_pid = 0;
     r.expiry_ms = 999999999999999ull;    /* the largest that parses again */
     CHECK(p4m_claims_format(buf, sizeof buf, &r) == 17 &&
           strcmp(buf, "999999999999.999\n") == 0, "format of the largest: '%s'",
@@ -471,6 +483,42 @@ static void test_bad_arguments(void)
     CHECK(strcmp(p4m_claims_error_text(&e, NULL, 5), "") == 0 &&
           strcmp(p4m_claims_error_text(&e, buf, 0), "") == 0, "no buffer");
   }
+  {
+    /* the texts of errors without a call, a path or a step */
+    char buf[128];
+    p4m_claims_error f;
+    CHECK(strcmp(p4m_claims_error_text(NULL, buf, sizeof buf),
+                  "no error information") == 0, "text of no error");
+    memset(&f, 0, sizeof f);
+    f.step = NULL;
+    CHECK(strcmp(p4m_claims_error_text(&f, buf, sizeof buf), "claims") == 0,
+          "text without a step: %s", buf);
+    f.step = "";
+    CHECK(strcmp(p4m_claims_error_text(&f, buf, sizeof buf), "claims") == 0,
+          "text with an empty step: %s", buf);
+    f.err = ENOENT;
+    CHECK(strcmp(p4m_claims_error_text(&f, buf, sizeof buf),
+                  "cannot claims: No such file or directory") == 0,
+          "text of a call: %s", buf);
+  }
+#ifndef _WIN32
+  {
+    /* an error about a file in the directory names the file's path */
+    p4m_claims c2;
+    char p[PBUF], want[PBUF + 64];
+    double until;
+    if (open_new(&c2, "lockdir") == 0) {
+      path_of(p, sizeof p, "lockdir" SEP ".lock");
+      CHECK(MKDIR(p) == 0, "make .lock a directory");
+      CHECK(p4m_claims_take(&c2, 6000, 1000, 1, &until, &e) == -1,
+            "take with a directory as the lock file");
+      snprintf(want, sizeof want, "cannot open '%s': Is a directory", p);
+      CHECK(strcmp(etext(&e), want) == 0, "lock error text: %s", etext(&e));
+    } else {
+      n_fail++;
+    }
+  }
+#endif
   {
     char p[PBUF];
     path_of(p, sizeof p, "plainfile");
