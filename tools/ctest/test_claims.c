@@ -1011,6 +1011,47 @@ static void test_races_windows(void)
 }
 #endif
 
+#ifndef _WIN32
+/* A process started with its standard input closed (a daemon) gets
+   descriptor 0 for the first file it opens: the claims code must close it
+   again like any other, also when errno happens to hold EINTR already. */
+static void test_fd_zero(void)
+{
+  p4m_claims c;
+  pid_t pid;
+  int status = -1;
+  if (open_new(&c, "fdzero") != 0) { n_fail++; return; }
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    p4m_claims_error e;
+    double until = 0;
+    int bad = 0;
+    close(0);
+    errno = EINTR;
+    if (p4m_claims_take(&c, 7000, 1000, 100, &until, &e) != 0) bad |= 1;
+    if (fcntl(0, F_GETFD) != -1) bad |= 2;
+    errno = EINTR;
+    if (p4m_claims_check(&c, 7000, 1000, NULL, &e) != 1) bad |= 4;
+    if (fcntl(0, F_GETFD) != -1) bad |= 8;
+    errno = EINTR;
+    if (p4m_claims_check(&c, 7001, 1000, NULL, &e) != 0) bad |= 16;
+    if (fcntl(0, F_GETFD) != -1) bad |= 32;
+    errno = EINTR;
+    if (p4m_claims_release(&c, 7000, until, &e) != 0) bad |= 64;
+    if (fcntl(0, F_GETFD) != -1) bad |= 128;
+    errno = EINTR;
+    if (p4m_claims_open(&c, c.dir, 0, &e) != 0 || !c.usable) bad |= 256;
+    if (fcntl(0, F_GETFD) != -1) bad |= 512;
+    _exit(bad == 0 ? 0 : (bad & 0x3FF) % 255 + 1);
+  }
+  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0,
+        "with descriptor 0 closed, every call closes what it opened (status %d)",
+        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+#endif
+
 int main(int argc, char **argv)
 {
   const char *tmp = getenv("TMPDIR");
@@ -1044,6 +1085,7 @@ int main(int argc, char **argv)
   test_bad_arguments();
 #ifndef _WIN32
   test_links_and_modes();
+  test_fd_zero();
   test_lock_wait();
   test_races();
   if (geteuid() == 0) test_other_user();
