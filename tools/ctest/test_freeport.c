@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,17 @@ int __wrap_socket(int domain, int type, int protocol) {
     return -1;
   }
   return __real_socket(domain, type, protocol);
+}
+
+/* bind() (link with --wrap=bind too): counts the sockets that reach bind()
+   without FD_CLOEXEC, i.e. that a child process started now would inherit */
+int __real_bind(int fd, const struct sockaddr *addr, socklen_t len);
+static int binds_inheritable = 0;
+int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len);
+int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len) {
+  int fl = fcntl(fd, F_GETFD);
+  if (fl == -1 || !(fl & FD_CLOEXEC)) binds_inheritable++;
+  return __real_bind(fd, addr, len);
 }
 #endif
 
@@ -518,9 +530,13 @@ static void test_fake_socket(void) {
 #ifdef SOCK_CLOEXEC
   fake_no_cloexec = 1;
   calls_plain = 0;
+  binds_inheritable = 0;
   p4m_port_test(port, &st);
   CHECK(st.status == P4M_FREE, "no SOCK_CLOEXEC: %s", text(&st));
   CHECK(calls_plain == 4, "fallback socket() calls: %d", calls_plain);
+  CHECK(binds_inheritable == 0,
+        "no SOCK_CLOEXEC: FD_CLOEXEC set by fcntl() (%d inheritable sockets)",
+        binds_inheritable);
   fd = holder("::1", port, 1, 0, 1);
   p4m_port_test(port, &st);
   CHECK(st.status == P4M_IN_USE, "no SOCK_CLOEXEC, held: %s", text(&st));
