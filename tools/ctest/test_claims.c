@@ -925,6 +925,20 @@ static void test_other_user(void)
     if (p4m_claims_open(&other, d, 1, &e) != 0 || !other.usable) fails++;
     if (p4m_claims_take(&other, 7000, 1000, 100, &until, &e) != 0) fails++;
     if (p4m_claims_check(&other, 7000, 1000, &until, &e) != 1) fails++;
+    /* a directory of its own that it may not read: lstat() works, open()
+       does not, and the error says so */
+    join(d, sizeof d, p, SEP "noread");
+    if (mkdir(d, 0300) != 0) {
+      fails++;
+    } else {
+      char want[PBUF + 64];
+      snprintf(want, sizeof want, "cannot open '%s': Permission denied", d);
+      if (p4m_claims_open(&other, d, 0, &e) != -1 || other.usable ||
+          strcmp(etext(&e), want) != 0) {
+        printf("unreadable dir: %s\n", etext(&e));
+        fails++;
+      }
+    }
     _exit(fails);
   }
   CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
