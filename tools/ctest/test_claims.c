@@ -53,6 +53,73 @@
 
 #define PBUF (P4M_CLAIMS_DIR_MAX + 128)
 
+/* ---- optional fault injection (POSIX; built with -DP4M_WRAP_IO and
+   -Wl,--wrap=open,--wrap=fstat,--wrap=mkdir, see the Makefile) ----------
+   Simulates what cannot be arranged from outside: a directory replaced, or
+   turned into a symbolic link, between lstat() and open() (another process
+   racing us), fstat() failing, and mkdir() refusing a directory that exists
+   (EACCES, as some systems say for an existing parent). */
+#if defined(P4M_WRAP_IO) && !defined(_WIN32)
+# include <stdarg.h>
+# include <unistd.h>
+enum { W_NONE, W_SWAP_DIR, W_SWAP_LINK, W_FSTAT_EIO, W_MKDIR_EACCES };
+static int wrap_what = W_NONE;
+static char wrap_path[PBUF];
+int __real_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...)
+{
+  int mode = 0;
+  if (flags & O_CREAT) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = va_arg(ap, int);
+    va_end(ap);
+  }
+  if ((wrap_what == W_SWAP_DIR || wrap_what == W_SWAP_LINK) &&
+      strcmp(path, wrap_path) == 0) {
+    char old[PBUF + 8];
+    int to_link = wrap_what == W_SWAP_LINK;
+    snprintf(old, sizeof old, "%s.old", path);
+    wrap_what = W_NONE;
+    if (rename(path, old) == 0) {
+      if (!to_link) {
+        (void) mkdir(path, 0700);
+      } else if (symlink(old, path) == 0) {
+        /* what macOS and the BSDs say for O_NOFOLLOW on a symbolic link
+           (Linux says ENOTDIR when O_DIRECTORY is given as well) */
+        errno = ELOOP;
+        return -1;
+      }
+    }
+  }
+  return __real_open(path, flags, mode);
+}
+int __real_fstat(int fd, struct stat *st);
+int __wrap_fstat(int fd, struct stat *st);
+int __wrap_fstat(int fd, struct stat *st)
+{
+  if (wrap_what == W_FSTAT_EIO) {
+    wrap_what = W_NONE;
+    errno = EIO;
+    return -1;
+  }
+  return __real_fstat(fd, st);
+}
+int __real_mkdir(const char *path, mode_t mode);
+int __wrap_mkdir(const char *path, mode_t mode);
+int __wrap_mkdir(const char *path, mode_t mode)
+{
+  struct stat st;
+  if (wrap_what == W_MKDIR_EACCES && strcmp(path, wrap_path) == 0 &&
+      stat(path, &st) == 0) {
+    errno = EACCES;
+    return -1;
+  }
+  return __real_mkdir(path, mode);
+}
+#endif
+
 static int n_pass = 0, n_fail = 0;
 
 #define CHECK(cond, ...) do {                                    \
@@ -1066,6 +1133,64 @@ static void test_fd_zero(void)
 }
 #endif
 
+#if defined(P4M_WRAP_IO) && !defined(_WIN32)
+static void test_faults(void)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  char p[PBUF], want[PBUF + 64];
+  int before = count_fds();
+
+  /* replaced by another directory between lstat() and open() */
+  if (open_new(&c, "swapped") != 0) { n_fail++; return; }
+  snprintf(wrap_path, sizeof wrap_path, "%s", c.dir);
+  wrap_what = W_SWAP_DIR;
+  CHECK(p4m_claims_open(&c, wrap_path, 0, &e) == -1 && !c.usable && e.err == 0,
+        "a directory replaced while opened is refused");
+  snprintf(want, sizeof want, "'%s' was replaced while it was being opened",
+           wrap_path);
+  CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+  CHECK(count_fds() == before, "and its descriptor closed");
+
+  /* replaced by a symbolic link between lstat() and open() */
+  if (open_new(&c, "relinked") != 0) { n_fail++; return; }
+  snprintf(wrap_path, sizeof wrap_path, "%s", c.dir);
+  wrap_what = W_SWAP_LINK;
+  CHECK(p4m_claims_open(&c, wrap_path, 0, &e) == -1 && !c.usable && e.err == 0,
+        "a directory turned into a symbolic link while opened is refused");
+  snprintf(want, sizeof want, "'%s' is a symbolic link", wrap_path);
+  CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+  CHECK(count_fds() == before, "nothing left open");
+
+  /* fstat() of the directory fails */
+  if (open_new(&c, "nofstat") != 0) { n_fail++; return; }
+  wrap_what = W_FSTAT_EIO;
+  snprintf(p, sizeof p, "%s", c.dir);
+  CHECK(p4m_claims_open(&c, p, 0, &e) == -1 && !c.usable && e.err == EIO,
+        "fstat() failing is an error");
+  snprintf(want, sizeof want, "cannot fstat '%s': %s", p, strerror(EIO));
+  CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+  CHECK(count_fds() == before, "and its descriptor closed");
+  wrap_what = W_NONE;
+
+  /* mkdir() says EACCES for a parent that exists: creating goes on */
+  path_of(wrap_path, sizeof wrap_path, "eacces");
+  CHECK(mkdir(wrap_path, 0700) == 0, "parent");
+  path_of(p, sizeof p, "eacces" SEP "claims");
+  wrap_what = W_MKDIR_EACCES;
+  CHECK(p4m_claims_open(&c, p, 1, &e) == 0 && c.usable,
+        "EACCES from mkdir() of an existing parent: %s", etext(&e));
+  /* ... but not for one that does not exist */
+  path_of(wrap_path, sizeof wrap_path, "eacces2");
+  CHECK(mkdir(wrap_path, 0700) == 0 && rmdir(wrap_path) == 0, "a name");
+  path_of(p, sizeof p, "eacces2" SEP "claims");
+  /* (the wrapper refuses only existing paths, so this one is created) */
+  CHECK(p4m_claims_open(&c, p, 1, &e) == 0 && c.usable, "created: %s",
+        etext(&e));
+  wrap_what = W_NONE;
+}
+#endif
+
 int main(int argc, char **argv)
 {
   const char *tmp = getenv("TMPDIR");
@@ -1100,6 +1225,9 @@ int main(int argc, char **argv)
 #ifndef _WIN32
   test_links_and_modes();
   test_fd_zero();
+#ifdef P4M_WRAP_IO
+  test_faults();
+#endif
   test_lock_wait();
   test_races();
   if (geteuid() == 0) test_other_user();

@@ -19,7 +19,8 @@ set -u
 CC=${CC:-gcc}
 flags=(-std=c99 -Wall -Wextra -pedantic -g -O1 -fno-omit-frame-pointer
        -ftrivial-auto-var-init=pattern
-       -fsanitize=address,undefined -fno-sanitize-recover=all)
+       -fsanitize=address,undefined -fno-sanitize-recover=all -DP4M_WRAP_IO)
+wrap=(-Wl,--wrap=open,--wrap=fstat,--wrap=mkdir)
 case ${1:-} in
   prepare)
     test_c=$2 src=$3 obj=$4
@@ -28,7 +29,7 @@ case ${1:-} in
     src=$2 obj=$3 out=$4
     mkdir -p "$out" || exit 2
     chmod 755 "$out"
-    "$CC" "${flags[@]}" -I"$src" "$obj" "$src/claims.c" -o "$out/test_claims" ||
+    "$CC" "${flags[@]}" "${wrap[@]}" -I"$src" "$obj" "$src/claims.c" -o "$out/test_claims" ||
       { echo "make: *** test_claims does not build"; exit 1; }
     cd "$out" && ./test_claims ;;
   *) sed -n '11,16p' "$0" >&2; exit 2 ;;
