@@ -60,9 +60,12 @@
    racing us), fstat() failing, and mkdir() refusing a directory that exists
    (EACCES, as some systems say for an existing parent). */
 #if defined(P4M_WRAP_IO) && !defined(_WIN32)
+# include <fcntl.h>
 # include <stdarg.h>
+# include <time.h>
 # include <unistd.h>
-enum { W_NONE, W_SWAP_DIR, W_SWAP_LINK, W_FSTAT_EIO, W_MKDIR_EACCES };
+enum { W_NONE, W_SWAP_DIR, W_SWAP_LINK, W_FSTAT_EIO, W_MKDIR_EACCES,
+       W_MKDIR_EROFS };
 static int wrap_what = W_NONE;
 static char wrap_path[PBUF];
 int __real_open(const char *path, int flags, ...);
@@ -106,6 +109,50 @@ int __wrap_fstat(int fd, struct stat *st)
   }
   return __real_fstat(fd, st);
 }
+/* nanosleep(): with fast_sleep, returns at once (the lock wait counts its
+   own time, so a 10 s wait for the lock then takes no time); a wait that
+   never ends is stopped after a million calls */
+static int fast_sleep = 0;
+static long n_sleeps = 0;
+int __real_nanosleep(const struct timespec *req, struct timespec *rem);
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem);
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+  if (!fast_sleep) return __real_nanosleep(req, rem);
+  if (++n_sleeps > 1000000L) {
+    printf("FAIL: the lock wait does not end\n");
+    fflush(stdout);
+    _exit(3);
+  }
+  return 0;
+}
+/* fcntl(): with fail_lock, F_SETLK fails with ENOLCK */
+static int fail_lock = 0;
+int __real_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...)
+{
+  va_list ap;
+  if (cmd == F_SETLK || cmd == F_SETLKW || cmd == F_GETLK) {
+    struct flock *fl;
+    va_start(ap, cmd);
+    fl = va_arg(ap, struct flock *);
+    va_end(ap);
+    if (fail_lock && cmd == F_SETLK) {
+      errno = ENOLCK;
+      return -1;
+    }
+    return __real_fcntl(fd, cmd, fl);
+  }
+  if (cmd == F_GETFD || cmd == F_GETFL) return __real_fcntl(fd, cmd);
+  {
+    int arg;
+    va_start(ap, cmd);
+    arg = va_arg(ap, int);
+    va_end(ap);
+    return __real_fcntl(fd, cmd, arg);
+  }
+}
 int __real_mkdir(const char *path, mode_t mode);
 int __wrap_mkdir(const char *path, mode_t mode);
 int __wrap_mkdir(const char *path, mode_t mode)
@@ -114,6 +161,10 @@ int __wrap_mkdir(const char *path, mode_t mode)
   if (wrap_what == W_MKDIR_EACCES && strcmp(path, wrap_path) == 0 &&
       stat(path, &st) == 0) {
     errno = EACCES;
+    return -1;
+  }
+  if (wrap_what == W_MKDIR_EROFS && strcmp(path, wrap_path) == 0) {
+    errno = EROFS;
     return -1;
   }
   return __real_mkdir(path, mode);
@@ -1093,6 +1144,58 @@ static void test_races_windows(void)
 #endif
 
 #ifndef _WIN32
+/* Signals that arrive while take() waits for the lock (a handler without
+   SA_RESTART, as a program may have) cut its sleeps short: it must sleep on
+   and take the port as soon as the lock is free, not hang. */
+static void on_usr1(int sig) { (void) sig; }
+static void test_lock_signals(void)
+{
+  p4m_claims c;
+  p4m_claims_error e;
+  char p[PBUF];
+  struct flock fl;
+  int fd, status = -1, k, ended = 0;
+  pid_t pid;
+  double until;
+
+  if (open_new(&c, "signalled") != 0) { n_fail++; return; }
+  CHECK(p4m_claims_take(&c, 5100, 1000, 1, &until, &e) == 0, "lock file");
+  join(p, sizeof p, c.dir, SEP ".lock");
+  fd = open(p, O_RDWR);
+  memset(&fl, 0, sizeof fl);
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  CHECK(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0, "hold the lock");
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;   /* no SA_RESTART */
+    sigaction(SIGUSR1, &sa, NULL);
+    _exit(p4m_claims_take(&c, 5101, 1000, 1, &until, &e) == 0 ? 0 : 1);
+  }
+  for (k = 0; k < 20; k++) {
+    struct timespec ts = { 0, 10000000L };
+    nanosleep(&ts, NULL);
+    if (pid > 0) kill(pid, SIGUSR1);
+  }
+  close(fd);   /* drops the lock */
+  for (k = 0; k < 300 && !ended; k++) {   /* at most 3 s */
+    struct timespec ts = { 0, 10000000L };
+    if (waitpid(pid, &status, WNOHANG) == pid) ended = 1;
+    else nanosleep(&ts, NULL);
+  }
+  if (!ended && pid > 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  CHECK(ended && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+        "interrupted by signals, take still gets the port once the lock is free");
+}
+
 /* A process started with its standard input closed (a daemon) gets
    descriptor 0 for the first file it opens: the claims code must close it
    again like any other, also when errno happens to hold EINTR already. */
@@ -1188,6 +1291,80 @@ static void test_faults(void)
   CHECK(p4m_claims_open(&c, p, 1, &e) == 0 && c.usable, "created: %s",
         etext(&e));
   wrap_what = W_NONE;
+
+  /* mkdir() failing for a folder that does not exist is an error */
+  path_of(wrap_path, sizeof wrap_path, "erofs");
+  path_of(p, sizeof p, "erofs" SEP "claims");
+  wrap_what = W_MKDIR_EROFS;
+  CHECK(p4m_claims_open(&c, p, 1, &e) == -1 && !c.usable && e.err == EROFS,
+        "EROFS from mkdir() is an error");
+  snprintf(want, sizeof want, "cannot mkdir '%s': %s", wrap_path,
+           strerror(EROFS));
+  CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+  wrap_what = W_NONE;
+
+  /* fcntl() refusing the lock (ENOLCK, e.g. on some network file systems)
+     is an error, and the lock file is closed again */
+  if (open_new(&c, "nolock") != 0) { n_fail++; return; }
+  {
+    double until;
+    fail_lock = 1;
+    CHECK(p4m_claims_take(&c, 6100, 1000, 1, &until, &e) == -1 &&
+          e.err == ENOLCK, "ENOLCK from fcntl() is an error");
+    fail_lock = 0;
+    snprintf(want, sizeof want, "cannot lock '%s" SEP ".lock': %s", c.dir,
+             strerror(ENOLCK));
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    CHECK(count_fds() == before, "and the lock file closed");
+  }
+
+  /* a lock that another process never gives up: the wait ends after
+     P4M_LOCK_WAIT_US (counted, with nanosleep() returning at once here) */
+  if (open_new(&c, "heldlock") != 0) { n_fail++; return; }
+  {
+    int go[2], done[2], status = -1;
+    char ch = 0;
+    double until;
+    pid_t pid;
+    CHECK(p4m_claims_take(&c, 6200, 1000, 1, &until, &e) == 0, "lock file");
+    if (pipe(go) != 0 || pipe(done) != 0) { n_fail++; return; }
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+      struct flock fl;
+      char q[PBUF];
+      int fd;
+      close(go[0]);
+      close(done[1]);
+      join(q, sizeof q, c.dir, SEP ".lock");
+      fd = open(q, O_RDWR);
+      memset(&fl, 0, sizeof fl);
+      fl.l_type = F_WRLCK;
+      fl.l_whence = SEEK_SET;
+      if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0) _exit(1);
+      if (write(go[1], "g", 1) != 1) _exit(1);
+      if (read(done[0], &ch, 1) < 0) _exit(1);   /* until the parent is done */
+      _exit(0);
+    }
+    close(go[1]);
+    close(done[0]);
+    CHECK(pid > 0 && read(go[0], &ch, 1) == 1, "another process holds the lock");
+    fast_sleep = 1;
+    n_sleeps = 0;
+    CHECK(p4m_claims_take(&c, 6201, 1000, 1, &until, &e) == -1 &&
+          e.err == ETIMEDOUT, "a lock held for ever: take gives up (%s)",
+          etext(&e));
+    CHECK(n_sleeps > 100, "after waiting (%ld sleeps)", n_sleeps);
+    fast_sleep = 0;
+    snprintf(want, sizeof want, "cannot lock '%s" SEP ".lock': %s", c.dir,
+             strerror(ETIMEDOUT));
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    close(done[1]);
+    close(go[0]);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0, "the holder");
+    CHECK(count_fds() == before, "and the lock file closed");
+  }
 }
 #endif
 
@@ -1225,6 +1402,7 @@ int main(int argc, char **argv)
 #ifndef _WIN32
   test_links_and_modes();
   test_fd_zero();
+  test_lock_signals();
 #ifdef P4M_WRAP_IO
   test_faults();
 #endif
