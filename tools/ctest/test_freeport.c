@@ -67,6 +67,25 @@ int __wrap_socket(int domain, int type, int protocol) {
   return __real_socket(domain, type, protocol);
 }
 
+/* setsockopt() (link with --wrap=setsockopt too): with fake_sockopt set to
+   SO_REUSEADDR or IPV6_V6ONLY, setting that option fails with
+   fake_sockopt_errno (what a system without the option would say) */
+int __real_setsockopt(int fd, int level, int name, const void *val,
+                      socklen_t len);
+static int fake_sockopt = -1, fake_sockopt_errno = 0;
+int __wrap_setsockopt(int fd, int level, int name, const void *val,
+                      socklen_t len);
+int __wrap_setsockopt(int fd, int level, int name, const void *val,
+                      socklen_t len) {
+  if (name == fake_sockopt &&
+      ((level == SOL_SOCKET && name == SO_REUSEADDR) ||
+       (level == IPPROTO_IPV6 && name == IPV6_V6ONLY))) {
+    errno = fake_sockopt_errno;
+    return -1;
+  }
+  return __real_setsockopt(fd, level, name, val, len);
+}
+
 /* bind() (link with --wrap=bind too): counts the sockets that reach bind()
    without FD_CLOEXEC, i.e. that a child process started now would inherit */
 int __real_bind(int fd, const struct sockaddr *addr, socklen_t len);
@@ -525,6 +544,21 @@ static void test_fake_socket(void) {
 
   fake_fail_family = 0;
   CHECK(count_fds() == before, "fds after fake failures");
+
+  /* setsockopt() failing: the test cannot be made (FAILED, naming the
+     option and the address), and no socket is left open */
+  fake_sockopt = SO_REUSEADDR; fake_sockopt_errno = ENOPROTOOPT;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FAILED && st.err == ENOPROTOOPT &&
+        strcmp(st.step, "setsockopt SO_REUSEADDR 0.0.0.0") == 0,
+        "SO_REUSEADDR refused: %s", text(&st));
+  fake_sockopt = IPV6_V6ONLY; fake_sockopt_errno = ENOPROTOOPT;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FAILED && st.err == ENOPROTOOPT &&
+        strcmp(st.step, "setsockopt IPV6_V6ONLY [::]") == 0,
+        "IPV6_V6ONLY refused: %s", text(&st));
+  fake_sockopt = -1;
+  CHECK(count_fds() == before, "fds after setsockopt failures");
 
   /* kernel without SOCK_CLOEXEC support: fallback to socket() + fcntl() */
 #ifdef SOCK_CLOEXEC
