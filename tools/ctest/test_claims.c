@@ -98,16 +98,69 @@ int __wrap_open(const char *path, int flags, ...)
   }
   return __real_open(path, flags, mode);
 }
+static int fstat_fail_in = 0;   /* > 0: the fstat_fail_in-th call fails */
 int __real_fstat(int fd, struct stat *st);
 int __wrap_fstat(int fd, struct stat *st);
 int __wrap_fstat(int fd, struct stat *st)
 {
-  if (wrap_what == W_FSTAT_EIO) {
+  if (wrap_what == W_FSTAT_EIO && --fstat_fail_in == 0) {
     wrap_what = W_NONE;
     errno = EIO;
     return -1;
   }
   return __real_fstat(fd, st);
+}
+/* openat(): the entry named openat_name fails with openat_errno, the next
+   openat_times times */
+static char openat_name[16];
+static int openat_errno = 0, openat_times = 0;
+int __real_openat(int dirfd, const char *path, int flags, ...);
+int __wrap_openat(int dirfd, const char *path, int flags, ...);
+int __wrap_openat(int dirfd, const char *path, int flags, ...)
+{
+  int mode = 0;
+  if (flags & O_CREAT) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = va_arg(ap, int);
+    va_end(ap);
+  }
+  if (openat_times > 0 && strcmp(path, openat_name) == 0) {
+    errno = openat_errno;
+    openat_times--;
+    return -1;
+  }
+  return __real_openat(dirfd, path, flags, mode);
+}
+/* unlinkat() without AT_REMOVEDIR: fails once with unlink_errno (EROFS: a
+   read-only file system; EPERM: what POSIX lets a system say for a
+   directory, macOS does) */
+static int unlink_errno = 0;
+int __real_unlinkat(int dirfd, const char *path, int flags);
+int __wrap_unlinkat(int dirfd, const char *path, int flags);
+int __wrap_unlinkat(int dirfd, const char *path, int flags)
+{
+  if (unlink_errno != 0 && flags == 0) {
+    errno = unlink_errno;
+    unlink_errno = 0;
+    return -1;
+  }
+  return __real_unlinkat(dirfd, path, flags);
+}
+/* read(): read_mode 1 gives at most 7 bytes a call (a slow file system),
+   2 fails once with EINTR first, 3 fails once with EIO */
+static int read_mode = 0;
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n)
+{
+  if (read_mode == 1 && n > 7) n = 7;
+  if (read_mode == 2 || read_mode == 3) {
+    errno = read_mode == 2 ? EINTR : EIO;
+    read_mode = 0;
+    return -1;
+  }
+  return __real_read(fd, buf, n);
 }
 /* nanosleep(): with fast_sleep, returns at once (the lock wait counts its
    own time, so a 10 s wait for the lock then takes no time); a wait that
@@ -1268,6 +1321,7 @@ static void test_faults(void)
   /* fstat() of the directory fails */
   if (open_new(&c, "nofstat") != 0) { n_fail++; return; }
   wrap_what = W_FSTAT_EIO;
+  fstat_fail_in = 1;
   snprintf(p, sizeof p, "%s", c.dir);
   CHECK(p4m_claims_open(&c, p, 0, &e) == -1 && !c.usable && e.err == EIO,
         "fstat() failing is an error");
@@ -1316,6 +1370,90 @@ static void test_faults(void)
              strerror(ENOLCK));
     CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
     CHECK(count_fds() == before, "and the lock file closed");
+  }
+
+  /* the claim file itself: fstat() failing, open() failing, slow reads,
+     read() interrupted or failing */
+  if (open_new(&c, "entries") != 0) { n_fail++; return; }
+  {
+    double until;
+    char f[PBUF], big[100];
+    CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == 0, "a claim");
+    join(f, sizeof f, c.dir, SEP "6300");
+    wrap_what = W_FSTAT_EIO;
+    fstat_fail_in = 2;   /* the directory's, then the claim file's */
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == -1 && e.err == EIO,
+          "fstat() of a claim file failing is an error");
+    wrap_what = W_NONE;
+    snprintf(want, sizeof want, "cannot fstat '%s': %s", f, strerror(EIO));
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    CHECK(count_fds() == before, "and the claim file closed");
+
+    snprintf(openat_name, sizeof openat_name, "6300");
+    openat_errno = EMFILE;
+    openat_times = 1;
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == -1 && e.err == EMFILE,
+          "EMFILE opening a claim file is an error, not 'no claim'");
+    snprintf(want, sizeof want, "cannot open '%s': %s", f, strerror(EMFILE));
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    CHECK(exists(f), "and the claim is left alone");
+    openat_errno = EACCES;   /* a file we may not read: not a claim */
+    openat_times = 2;        /* (read again under the lock) */
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 0 && !exists(f),
+          "EACCES: a claim file we may not read is no claim, and removed");
+    CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == 0, "claim again");
+    openat_errno = ENXIO;    /* e.g. a socket: not a claim */
+    openat_times = 2;
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 0 && !exists(f),
+          "ENXIO: no claim, and removed");
+    openat_times = 0;
+
+    CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == 0, "claim again");
+    read_mode = 1;
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 1 && until == 1100,
+          "a claim read 7 bytes at a time");
+    memset(big, '1', sizeof big);
+    CHECK(write_file(f, "") == 0, "empty it");
+    {
+      FILE *fp = fopen(f, "w");
+      if (fp != NULL) { fwrite(big, 1, sizeof big, fp); fclose(fp); }
+    }
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 0 && !exists(f),
+          "a 100-byte file read 7 bytes at a time is no claim");
+    read_mode = 0;
+    CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == 0, "claim again");
+    read_mode = 2;
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 1 && until == 1100,
+          "read() interrupted once: read again");
+    read_mode = 3;
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == -1 && e.err == EIO,
+          "read() failing is an error");
+    read_mode = 0;
+    snprintf(want, sizeof want, "cannot read '%s': %s", f, strerror(EIO));
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    CHECK(count_fds() == before, "and the claim file closed");
+  }
+
+  /* removing a dead claim: EROFS is an error naming remove; EPERM for a
+     directory in its place (macOS) still removes it */
+  if (open_new(&c, "removing") != 0) { n_fail++; return; }
+  {
+    double until;
+    char f[PBUF];
+    CHECK(p4m_claims_take(&c, 6400, 1000, 1, &until, &e) == 0, "a claim");
+    join(f, sizeof f, c.dir, SEP "6400");
+    unlink_errno = EROFS;
+    CHECK(p4m_claims_check(&c, 6400, 2000, &until, &e) == -1 && e.err == EROFS,
+          "EROFS removing an expired claim is an error");
+    unlink_errno = 0;
+    snprintf(want, sizeof want, "cannot remove '%s': %s", f, strerror(EROFS));
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    CHECK(exists(f), "the claim is still there");
+    CHECK(remove(f) == 0 && mkdir(f, 0700) == 0, "a directory in its place");
+    unlink_errno = EPERM;
+    CHECK(p4m_claims_check(&c, 6400, 2000, &until, &e) == 0 && !exists(f),
+          "EPERM for a directory: removed all the same (%s)", etext(&e));
+    unlink_errno = 0;
   }
 
   /* a lock that another process never gives up: the wait ends after
