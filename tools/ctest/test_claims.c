@@ -147,6 +147,37 @@ int __wrap_unlinkat(int dirfd, const char *path, int flags)
   }
   return __real_unlinkat(dirfd, path, flags);
 }
+/* write(): write_mode 1 writes at most 3 bytes a call, 2 fails once with
+   EINTR, 3 fails once with ENOSPC, 4 writes nothing once (returns 0).
+   close(): close_errno makes the next close() say that error (after
+   closing; EIO: a file system that reports write errors at close, NFS). */
+static int write_mode = 0, close_errno = 0;
+ssize_t __real_write(int fd, const void *buf, size_t n);
+ssize_t __wrap_write(int fd, const void *buf, size_t n);
+ssize_t __wrap_write(int fd, const void *buf, size_t n)
+{
+  int m = write_mode;
+  if (m == 1 && n > 3) n = 3;
+  if (m >= 2) write_mode = 0;
+  if (m == 2 || m == 3) {
+    errno = m == 2 ? EINTR : ENOSPC;
+    return -1;
+  }
+  if (m == 4) return 0;
+  return __real_write(fd, buf, n);
+}
+int __real_close(int fd);
+int __wrap_close(int fd);
+int __wrap_close(int fd)
+{
+  int e = close_errno, rc = __real_close(fd);
+  if (e != 0 && rc == 0) {
+    close_errno = 0;
+    errno = e;
+    return -1;
+  }
+  return rc;
+}
 /* read(): read_mode 1 gives at most 7 bytes a call (a slow file system),
    2 fails once with EINTR first, 3 fails once with EIO */
 static int read_mode = 0;
@@ -1454,6 +1485,49 @@ static void test_faults(void)
     CHECK(p4m_claims_check(&c, 6400, 2000, &until, &e) == 0 && !exists(f),
           "EPERM for a directory: removed all the same (%s)", etext(&e));
     unlink_errno = 0;
+  }
+
+  /* writing a claim: slowly, interrupted, failing (ENOSPC, nothing
+     written, close() reporting EIO); a claim that cannot be written is an
+     error and leaves no file behind */
+  if (open_new(&c, "writing") != 0) { n_fail++; return; }
+  {
+    double until;
+    char f[PBUF], got[128];
+    static const struct { int mode, cerr, err; } cases[] = {
+      { 3, 0, ENOSPC }, { 4, 0, EIO }, { 0, EIO, EIO }
+    };
+    size_t k;
+    join(f, sizeof f, c.dir, SEP "6500");
+    write_mode = 1;
+    CHECK(p4m_claims_take(&c, 6500, 1000, 1, &until, &e) == 0 && until == 1001,
+          "a claim written 3 bytes at a time: %s", etext(&e));
+    write_mode = 0;
+    snprintf(want, sizeof want, "1001.000 %lu\n", GETPID());
+    CHECK(strcmp(read_file(f, got, sizeof got), want) == 0, "reads '%s'", got);
+    CHECK(remove(f) == 0, "remove it");
+    write_mode = 2;
+    close_errno = EINTR;   /* EINTR from close(): the file is written */
+    CHECK(p4m_claims_take(&c, 6500, 1000, 1, &until, &e) == 0 &&
+          strcmp(read_file(f, got, sizeof got), want) == 0,
+          "write() and close() interrupted: written all the same");
+    write_mode = 0;
+    close_errno = 0;
+    CHECK(remove(f) == 0, "remove it");
+    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+      write_mode = cases[k].mode;
+      close_errno = cases[k].cerr;
+      CHECK(p4m_claims_take(&c, 6500, 1000, 1, &until, &e) == -1 &&
+            e.err == cases[k].err && !exists(f),
+            "a claim that cannot be written (case %d): an error, no file",
+            (int) k);
+      write_mode = 0;
+      close_errno = 0;
+      snprintf(want, sizeof want, "cannot write '%s': %s", f,
+               strerror(cases[k].err));
+      CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+      CHECK(count_fds() == before, "no descriptor left open");
+    }
   }
 
   /* a lock that another process never gives up: the wait ends after
