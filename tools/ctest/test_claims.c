@@ -151,19 +151,22 @@ int __wrap_unlinkat(int dirfd, const char *path, int flags)
    EINTR, 3 fails once with ENOSPC, 4 writes nothing once (returns 0).
    close(): close_errno makes the next close() say that error (after
    closing; EIO: a file system that reports write errors at close, NFS). */
-static int write_mode = 0, close_errno = 0;
+static int write_mode = 0, close_errno = 0, write_cap = 3;
 ssize_t __real_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
   int m = write_mode;
-  if (m == 1 && n > 3) n = 3;
+  if (m == 1 && n > (size_t) write_cap) n = (size_t) write_cap;
   if (m >= 2) write_mode = 0;
   if (m == 2 || m == 3) {
     errno = m == 2 ? EINTR : ENOSPC;
     return -1;
   }
-  if (m == 4) return 0;
+  if (m == 4) {
+    errno = EINTR;   /* stale: a write of 0 bytes is no interruption */
+    return 0;
+  }
   return __real_write(fd, buf, n);
 }
 int __real_close(int fd);
@@ -1499,13 +1502,30 @@ static void test_faults(void)
     };
     size_t k;
     join(f, sizeof f, c.dir, SEP "6500");
-    write_mode = 1;
-    CHECK(p4m_claims_take(&c, 6500, 1000, 1, &until, &e) == 0 && until == 1001,
-          "a claim written 3 bytes at a time: %s", etext(&e));
-    write_mode = 0;
     snprintf(want, sizeof want, "1001.000 %lu\n", GETPID());
-    CHECK(strcmp(read_file(f, got, sizeof got), want) == 0, "reads '%s'", got);
-    CHECK(remove(f) == 0, "remove it");
+    for (write_cap = 3; write_cap <= 4; write_cap++) {
+      struct stat st;
+      write_mode = 1;
+      CHECK(p4m_claims_take(&c, 6500, 1000, 1, &until, &e) == 0 && until == 1001,
+            "a claim written %d bytes at a time: %s", write_cap, etext(&e));
+      write_mode = 0;
+      CHECK(strcmp(read_file(f, got, sizeof got), want) == 0 &&
+            stat(f, &st) == 0 && (size_t) st.st_size == strlen(want),
+            "reads '%s'", got);
+      CHECK(remove(f) == 0, "remove it");
+    }
+    /* a claim file that cannot be created (not: exists) is an error */
+    snprintf(openat_name, sizeof openat_name, "6500");
+    openat_errno = EDQUOT;
+    openat_times = 1;
+    CHECK(p4m_claims_take(&c, 6500, 1000, 1, &until, &e) == -1 &&
+          e.err == EDQUOT && !exists(f), "EDQUOT creating a claim file");
+    openat_times = 0;
+    {
+      char w2[PBUF + 64];
+      snprintf(w2, sizeof w2, "cannot create '%s': %s", f, strerror(EDQUOT));
+      CHECK(strcmp(etext(&e), w2) == 0, "text: %s", etext(&e));
+    }
     write_mode = 2;
     close_errno = EINTR;   /* EINTR from close(): the file is written */
     CHECK(p4m_claims_take(&c, 6500, 1000, 1, &until, &e) == 0 &&
