@@ -197,3 +197,102 @@ test_that("no free port: the error says how many distinct ports were checked", {
   expect_identical(port4me(user = user, prepend = two, max_tries = 2,
                            must_work = FALSE), -1L)
 })
+
+# The .Call entry point directly (as test-call.R does): what R's checks let
+# through is checked again in C, with a message that names the argument.
+mio_call <- function(...) {
+  args <- list(tool = NULL, user = "alice", prepend = NULL, include = NULL,
+               exclude = NULL, skip = NULL, list = 1L, test = NULL,
+               max_tries = NULL, must_work = NULL, reserve = NULL,
+               env = rep(NA_character_, length(port4me:::the$vars) - 1L),
+               account = NULL)
+  given <- list(...)
+  args[names(given)] <- given
+  do.call(.Call, c(list(port4me:::R_port4me), unname(args)))
+}
+
+test_that(".Call: values outside what R lets through are internal errors naming the argument", {
+  internal <- " (an internal error: port4me() checks this)"
+  count <- function(lo) sprintf(" must be NULL or a single whole number in %d..2147483647", lo)
+  cases <- list(
+    list(list(user = NA_character_), "'user' must be NULL or a single string"),
+    list(list(user = c("a", "b")), "'user' must be NULL or a single string"),
+    list(list(user = 1), "'user' must be NULL or a single string"),
+    list(list(user = NULL, account = character()), "account must be NULL or a single string"),
+    list(list(tool = 1L), "'tool' must be NULL or a single string"),
+    list(list(must_work = "x"), "'must_work' must be NULL, TRUE or FALSE"),
+    list(list(must_work = NA), "'must_work' must be NULL, TRUE or FALSE"),
+    list(list(must_work = 1), "'must_work' must be NULL, TRUE or FALSE"),
+    list(list(must_work = c(TRUE, FALSE)), "'must_work' must be NULL, TRUE or FALSE"),
+    list(list(must_work = logical()), "'must_work' must be NULL, TRUE or FALSE"),
+    list(list(must_work = structure(TRUE, class = "flag")), "'must_work' must be NULL, TRUE or FALSE"),
+    list(list(prepend = factor(1)), "'prepend' must be NULL, a string or an integer vector of ports"),
+    list(list(include = TRUE), "'include' must be NULL, a string or an integer vector of ports"),
+    list(list(exclude = 8000), "'exclude' must be NULL, a string or an integer vector of ports"),
+    list(list(exclude = factor("8000")), "'exclude' must be NULL, a string or an integer vector of ports"),
+    list(list(include = c("1", "2")), "'include' must be NULL or a single string"),
+    list(list(include = NA_character_), "'include' must be NULL or a single string"),
+    list(list(skip = -1), paste0("'skip'", count(0))),
+    list(list(skip = NA_real_), paste0("'skip'", count(0))),
+    list(list(skip = NaN), paste0("'skip'", count(0))),
+    list(list(skip = 1.5), paste0("'skip'", count(0))),
+    list(list(skip = 2147483648), paste0("'skip'", count(0))),
+    list(list(skip = "1"), paste0("'skip'", count(0))),
+    list(list(skip = c(1, 2)), paste0("'skip'", count(0))),
+    list(list(skip = numeric()), paste0("'skip'", count(0))),
+    list(list(skip = factor(1)), paste0("'skip'", count(0))),
+    list(list(list = 0L), paste0("'list'", count(1))),
+    list(list(test = 0L), "'test' must be NULL or a single whole number in 1..65535"),
+    list(list(test = 65536), "'test' must be NULL or a single whole number in 1..65535"),
+    list(list(max_tries = 0), paste0("'max_tries'", count(1))),
+    list(list(reserve = -1), paste0("'reserve'", count(0))),
+    list(list(env = "x"), "env must be the values of port4me's variables"),
+    list(list(env = 1:20), "env must be the values of port4me's variables"),
+    list(list(env = NULL), "env must be the values of port4me's variables"),
+    list(list(env = c(port4me:::the$vars[-1], NA_character_)),
+         "env must be the values of port4me's variables")
+  )
+  for (case in cases) {
+    e <- tryCatch(do.call(mio_call, case[[1]]), error = identity)
+    label <- paste(deparse(case[[1]]), collapse = "")
+    expect_s3_class(e, "port4me_invalid")
+    expect_identical(conditionMessage(e), paste0(case[[2]], internal),
+                     info = label)
+  }
+  # and the largest and smallest values that are let through work
+  expect_identical(mio_call(skip = 0), 30845L)
+  expect_identical(mio_call(skip = 0L, list = 2L), c(30845L, 19654L))
+  expect_identical(mio_call(skip = 1, list = 1), 19654L)
+  expect_type(mio_call(list = NULL, test = 65535L), "logical")
+  expect_type(mio_call(list = NULL, test = 1), "logical")
+  expect_identical(mio_call(list = 3, include = "65535", exclude = "0"),
+                   rep(65535L, 3L))
+  expect_identical(mio_call(list = 3L, prepend = c(1L, 2L)), c(1L, 2L, 30845L))
+  expect_identical(mio_call(list = 2L, include = "30845,19654", exclude = "0"),
+                   c(30845L, 19654L))
+  expect_identical(mio_call(list = 1L, exclude = c(30845L, 19654L)), 32310L)
+  expect_identical(mio_call(list = 1L, user = NULL, account = "alice"), 30845L)
+  expect_identical(mio_call(list = 1L, tool = "x", user = "alice"),
+                   port4me(tool = "x", user = "alice", list = 1))
+})
+
+test_that("the hash of a string (for tests) and the internal lists", {
+  h <- function(x) .Call(port4me:::R_port4me_hash, x)
+  expect_identical(h(""), 0)
+  expect_identical(h("abc"), 96354)
+  e <- tryCatch(h(NULL), error = identity)
+  expect_s3_class(e, "port4me_invalid")
+  expect_identical(conditionMessage(e), paste(
+    "x must be a single string of UTF-8 text",
+    "(an internal error: port4me() checks this)"))
+  e <- tryCatch(h("\xff"), error = identity)
+  expect_s3_class(e, "port4me_invalid")
+  vars <- .Call(port4me:::R_port4me_vars)
+  expect_true(all(nzchar(vars)))
+  expect_identical(vars[1:3], c("PORT4ME_USER", "USER", "PORT4ME_TOOL"))
+  expect_false(anyDuplicated(vars) > 0)
+  lists <- .Call(port4me:::R_port4me_unsafe)
+  expect_length(lists, 2L)
+  expect_match(lists, "^[0-9]+(,[0-9]+)+$")
+  expect_true(all(grepl("(^|,)6000(,|$)", lists)))
+})
