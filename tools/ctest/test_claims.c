@@ -671,12 +671,49 @@ static void test_bad_arguments(void)
         strcmp(etext(&e), "'claims' is not an absolute path") == 0,
         "relative dir: %s", etext(&e));
   CHECK(p4m_claims_open(&c, "", 0, &e) == -1, "empty dir");
-  CHECK(p4m_claims_open(&c, NULL, 0, &e) == -1, "NULL dir");
+  CHECK(p4m_claims_open(&c, NULL, 0, &e) == -1 && e.err == EINVAL &&
+        strcmp(etext(&e), "cannot open the claims directory: Invalid argument")
+        == 0, "NULL dir: %s", etext(&e));
+  CHECK(p4m_claims_open(NULL, "/tmp", 0, &e) == -1 && e.err == EINVAL,
+        "NULL claims");
+  {
+    /* err may be NULL: the result alone is then wanted */
+    char p[PBUF];
+    path_of(p, sizeof p, "noerr");
+    CHECK(p4m_claims_open(&c, p, 1, NULL) == 0 && c.usable, "err NULL");
+    CHECK(p4m_claims_open(&c, "relative", 1, NULL) == -1 && !c.usable,
+          "err NULL, an error");
+  }
   memset(longdir, 'x', sizeof longdir);
 #ifdef _WIN32
   memcpy(longdir, "C:\\", 3);
 #else
   longdir[0] = '/';
+#endif
+#ifndef _WIN32
+  {
+    /* the longest name accepted (4095 bytes) is created, component by
+       component (each at most 255 bytes) */
+    char p[P4M_CLAIMS_DIR_MAX];
+    size_t k = strlen(base);
+    memcpy(p, base, k);
+    while (k < sizeof p - 1) {
+      size_t room = sizeof p - 1 - k;   /* bytes left before the NUL */
+      size_t m = room - 1 > 200 ? 200 : room - 1;
+      if (room < 2) {                   /* lengthen the last component */
+        p[k++] = 'y';
+        continue;
+      }
+      p[k++] = '/';
+      memset(p + k, 'y', m);
+      k += m;
+    }
+    p[k] = '\0';
+    CHECK(strlen(p) == P4M_CLAIMS_DIR_MAX - 1, "a name of %d bytes",
+          (int) strlen(p));
+    CHECK(p4m_claims_open(&c, p, 1, &e) == 0 && c.usable,
+          "the longest name is created: %s", etext(&e));
+  }
 #endif
   longdir[P4M_CLAIMS_DIR_MAX] = '\0';    /* one too long */
   CHECK(p4m_claims_open(&c, longdir, 1, &e) == -1 && e.err == ENAMETOOLONG &&
@@ -1537,6 +1574,7 @@ static void test_faults(void)
     close_errno = 0;
     CHECK(remove(f) == 0, "remove it");
     for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+      memset(&e, 0, sizeof e);
       write_mode = cases[k].mode;
       close_errno = cases[k].cerr;
       CHECK(p4m_claims_take(&c, 6500, 1000, 1, &until, &e) == -1 &&
