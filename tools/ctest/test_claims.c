@@ -65,7 +65,7 @@
 # include <time.h>
 # include <unistd.h>
 enum { W_NONE, W_SWAP_DIR, W_SWAP_LINK, W_FSTAT_EIO, W_MKDIR_EACCES,
-       W_MKDIR_EROFS };
+       W_MKDIR_EROFS, W_MKDIR_LOST };
 static int wrap_what = W_NONE;
 static char wrap_path[PBUF];
 int __real_open(const char *path, int flags, ...);
@@ -181,6 +181,19 @@ int __wrap_close(int fd)
   }
   return rc;
 }
+/* fchmod(): fails once with fchmod_errno */
+static int fchmod_errno = 0;
+int __real_fchmod(int fd, mode_t mode);
+int __wrap_fchmod(int fd, mode_t mode);
+int __wrap_fchmod(int fd, mode_t mode)
+{
+  if (fchmod_errno != 0) {
+    errno = fchmod_errno;
+    fchmod_errno = 0;
+    return -1;
+  }
+  return __real_fchmod(fd, mode);
+}
 /* read(): read_mode 1 gives at most 7 bytes a call (a slow file system),
    2 fails once with EINTR first, 3 fails once with EIO */
 static int read_mode = 0;
@@ -253,6 +266,9 @@ int __wrap_mkdir(const char *path, mode_t mode)
   if (wrap_what == W_MKDIR_EROFS && strcmp(path, wrap_path) == 0) {
     errno = EROFS;
     return -1;
+  }
+  if (wrap_what == W_MKDIR_LOST && strcmp(path, wrap_path) == 0) {
+    return 0;   /* "created", but gone at once (removed by someone else) */
   }
   return __real_mkdir(path, mode);
 }
@@ -676,6 +692,19 @@ static void test_bad_arguments(void)
         == 0, "NULL dir: %s", etext(&e));
   CHECK(p4m_claims_open(NULL, "/tmp", 0, &e) == -1 && e.err == EINVAL,
         "NULL claims");
+#ifndef _WIN32
+  {
+    /* the root folder: its separator is kept (not an empty name), also
+       when repeated; it is never private to a user */
+    const char *roots[] = { "/", "//", "///" };
+    size_t k;
+    for (k = 0; k < 3; k++) {
+      CHECK(p4m_claims_open(&c, roots[k], 0, &e) == -1 && !c.usable &&
+            e.err == 0 && strcmp(e.path, "/") == 0,
+            "'%s' is refused as '/': %s", roots[k], etext(&e));
+    }
+  }
+#endif
   {
     /* err may be NULL: the result alone is then wanted */
     char p[PBUF];
@@ -1427,6 +1456,26 @@ static void test_faults(void)
            strerror(EROFS));
   CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
   wrap_what = W_NONE;
+
+  /* a folder created and removed again at once by someone else */
+  path_of(wrap_path, sizeof wrap_path, "lost");
+  wrap_what = W_MKDIR_LOST;
+  CHECK(p4m_claims_open(&c, wrap_path, 1, &e) == -1 && !c.usable &&
+        e.err == ENOENT, "a folder gone after mkdir(): an error");
+  wrap_what = W_NONE;
+  snprintf(want, sizeof want, "cannot open '%s': %s", wrap_path,
+           strerror(ENOENT));
+  CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+
+  /* fchmod() of a new folder failing is an error, nothing left open */
+  path_of(p, sizeof p, "nochmod");
+  fchmod_errno = EPERM;
+  CHECK(p4m_claims_open(&c, p, 1, &e) == -1 && !c.usable && e.err == EPERM,
+        "fchmod() failing is an error");
+  fchmod_errno = 0;
+  snprintf(want, sizeof want, "cannot chmod '%s': %s", p, strerror(EPERM));
+  CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+  CHECK(count_fds() == before, "and the folder closed");
 
   /* fcntl() refusing the lock (ENOLCK, e.g. on some network file systems)
      is an error, and the lock file is closed again */

@@ -20,7 +20,7 @@ CC=${CC:-gcc}
 flags=(-std=c99 -Wall -Wextra -pedantic -g -O1 -fno-omit-frame-pointer
        -ftrivial-auto-var-init=pattern
        -fsanitize=address,undefined -fno-sanitize-recover=all -DP4M_WRAP_IO)
-wrap=(-Wl,--wrap=open,--wrap=fstat,--wrap=mkdir,--wrap=nanosleep,--wrap=fcntl,--wrap=openat,--wrap=read,--wrap=unlinkat,--wrap=write,--wrap=close)
+wrap=(-Wl,--wrap=open,--wrap=fstat,--wrap=mkdir,--wrap=nanosleep,--wrap=fcntl,--wrap=openat,--wrap=read,--wrap=unlinkat,--wrap=write,--wrap=close,--wrap=fchmod)
 case ${1:-} in
   prepare)
     test_c=$2 src=$3 obj=$4
