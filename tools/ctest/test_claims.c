@@ -111,9 +111,10 @@ int __wrap_fstat(int fd, struct stat *st)
   return __real_fstat(fd, st);
 }
 /* openat(): the entry named openat_name fails with openat_errno, the next
-   openat_times times */
+   openat_times times; with openat_then set, after those the next one
+   fails with openat_then */
 static char openat_name[16];
-static int openat_errno = 0, openat_times = 0;
+static int openat_errno = 0, openat_times = 0, openat_then = 0;
 int __real_openat(int dirfd, const char *path, int flags, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...)
@@ -128,6 +129,11 @@ int __wrap_openat(int dirfd, const char *path, int flags, ...)
   if (openat_times > 0 && strcmp(path, openat_name) == 0) {
     errno = openat_errno;
     openat_times--;
+    return -1;
+  }
+  if (openat_then != 0 && strcmp(path, openat_name) == 0) {
+    errno = openat_then;
+    openat_then = 0;
     return -1;
   }
   return __real_openat(dirfd, path, flags, mode);
@@ -678,6 +684,18 @@ static void test_bad_arguments(void)
   CHECK(p4m_claims_take(&c, 80, 1000, 1.1e9, &until, &e) == -1,
         "seconds too large");
   CHECK(p4m_claims_take(&c, -5, 1000, 1, &until, &e) == -1, "port -5");
+  CHECK(p4m_claims_take(&c, 0, 1000, 1, &until, &e) == -1 && e.err == EINVAL,
+        "take port 0");
+  CHECK(p4m_claims_take(&c, 65536, 1000, 1, &until, &e) == -1 && e.err == EINVAL,
+        "take port 65536");
+  CHECK(p4m_claims_take(&c, 80, nan, 1, &until, &e) == -1 && e.err == EINVAL,
+        "take at now NaN");
+  CHECK(p4m_claims_take(&c, 80, -1, 1, &until, &e) == -1 && e.err == EINVAL,
+        "take at now < 0");
+  CHECK(p4m_claims_take(&c, 80, 1.1e11, 1, &until, &e) == -1 &&
+        e.err == EINVAL, "take at now too large");
+  CHECK(p4m_claims_release(&c, 0, 1, &e) == -1 && e.err == EINVAL,
+        "release port 0");
   CHECK(p4m_claims_release(&c, 70000, 1, &e) == -1, "release port 70000");
   CHECK(p4m_claims_release(&c, 80, nan, &e) == -1, "release until NaN");
   CHECK(strcmp(etext(&e), "cannot release a claim: Invalid argument") == 0,
@@ -1528,7 +1546,27 @@ static void test_faults(void)
           "ENXIO: no claim, and removed");
     openat_times = 0;
 
+    /* what the second look under the lock finds decides: ... */
+    CHECK(!exists(f), "no claim");
+    openat_errno = EACCES;   /* first look: not a claim; then: missing */
+    openat_times = 1;
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 0,
+          "not a claim, then missing under the lock: no claim (%s)", etext(&e));
     CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == 0, "claim again");
+    openat_times = 1;        /* first look: not a claim; then: a live one */
+    until = 0;
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 1 && until == 1100,
+          "a live claim found under the lock: claimed until %.3f", until);
+    openat_times = 1;
+    CHECK(p4m_claims_check(&c, 6300, 1000, NULL, &e) == 1,
+          "the same, without asking until when");
+    openat_times = 1;        /* first look: not a claim; then: an error */
+    openat_then = EMFILE;
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == -1 && e.err == EMFILE,
+          "an error under the lock is an error");
+    openat_then = 0;
+    CHECK(exists(f), "and the claim is left alone");
+
     read_mode = 1;
     CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 1 && until == 1100,
           "a claim read 7 bytes at a time");
