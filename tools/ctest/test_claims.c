@@ -684,8 +684,10 @@ static void test_bad_arguments(void)
   CHECK(p4m_claims_take(&c, 80, 1000, 1.1e9, &until, &e) == -1,
         "seconds too large");
   CHECK(p4m_claims_take(&c, -5, 1000, 1, &until, &e) == -1, "port -5");
-  CHECK(p4m_claims_take(&c, 0, 1000, 1, &until, &e) == -1 && e.err == EINVAL,
-        "take port 0");
+  memset(&e, 0, sizeof e);
+  CHECK(p4m_claims_take(&c, 0, 1000, 1, &until, &e) == -1 && e.err == EINVAL &&
+        strcmp(etext(&e), "cannot take a claim: Invalid argument") == 0,
+        "take port 0: %s", etext(&e));
   CHECK(p4m_claims_take(&c, 65536, 1000, 1, &until, &e) == -1 && e.err == EINVAL,
         "take port 65536");
   CHECK(p4m_claims_take(&c, 80, nan, 1, &until, &e) == -1 && e.err == EINVAL,

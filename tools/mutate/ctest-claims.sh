@@ -2,7 +2,9 @@
 # The fast first stage for a mutant of src/claims.c (tools/mutate/run.sh):
 # tools/ctest/test_claims.c linked with the mutated claims.c, built with
 # AddressSanitizer+UBSan (so that a mutant that reads past a buffer dies
-# too), and run; as root, test_claims also runs its second-user tests by
+# too), with local variables pattern-initialised and, if it passes, again
+# zero-initialised (a mutant that deletes an assignment then behaves the
+# same on every run, and one of the two values shows the change), and run; as root, test_claims also runs its second-user tests by
 # itself.  The parts of `make check-claims` that test no behaviour of this
 # platform (valgrind's second look, cppcheck, the mingw build) are left to
 # tools/ctest itself; -Werror is dropped, since a warning in a mutant is not
@@ -31,6 +33,13 @@ case ${1:-} in
     chmod 755 "$out"
     "$CC" "${flags[@]}" "${wrap[@]}" -I"$src" "$obj" "$src/claims.c" -o "$out/test_claims" ||
       { echo "make: *** test_claims does not build"; exit 1; }
-    cd "$out" && ./test_claims ;;
+    (cd "$out" && ./test_claims) || exit 1
+    # Passed: once more with locals zero-initialised, so that a mutant that
+    # leaves a variable unset is caught whichever of the two values the
+    # test needs to see it (a pattern makes an unset flag true, zero false)
+    "$CC" "${flags[@]}" -ftrivial-auto-var-init=zero "${wrap[@]}" -I"$src" \
+      "$obj" "$src/claims.c" -o "$out/test_claims_zero" ||
+      { echo "make: *** test_claims_zero does not build"; exit 1; }
+    cd "$out" && ./test_claims_zero ;;
   *) sed -n '11,16p' "$0" >&2; exit 2 ;;
 esac
