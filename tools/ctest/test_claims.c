@@ -1330,6 +1330,7 @@ static void test_lock_signals(void)
   int fd, status = -1, k, ended = 0;
   pid_t pid;
   double until;
+  struct sigaction old_usr1;
 
   if (open_new(&c, "signalled") != 0) { n_fail++; return; }
   CHECK(p4m_claims_take(&c, 5100, 1000, 1, &until, &e) == 0, "lock file");
@@ -1339,17 +1340,22 @@ static void test_lock_signals(void)
   fl.l_type = F_WRLCK;
   fl.l_whence = SEEK_SET;
   CHECK(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0, "hold the lock");
-  fflush(stdout);
-  pid = fork();
-  if (pid == 0) {
+  {
+    /* the handler is set before fork(), so that no signal can reach the
+       child before it has one */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_usr1;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;   /* no SA_RESTART */
-    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR1, &sa, &old_usr1);
+  }
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
     _exit(p4m_claims_take(&c, 5101, 1000, 1, &until, &e) == 0 ? 0 : 1);
   }
+  sigaction(SIGUSR1, &old_usr1, NULL);
   for (k = 0; k < 20; k++) {
     struct timespec ts = { 0, 10000000L };
     nanosleep(&ts, NULL);
