@@ -115,6 +115,7 @@ int __wrap_fstat(int fd, struct stat *st)
    fails with openat_then */
 static char openat_name[16];
 static int openat_errno = 0, openat_times = 0, openat_then = 0;
+static int openat_create_only = 0;   /* fault only calls with O_CREAT */
 int __real_openat(int dirfd, const char *path, int flags, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...)
@@ -126,7 +127,8 @@ int __wrap_openat(int dirfd, const char *path, int flags, ...)
     mode = va_arg(ap, int);
     va_end(ap);
   }
-  if (openat_times > 0 && strcmp(path, openat_name) == 0) {
+  if (openat_times > 0 && strcmp(path, openat_name) == 0 &&
+      (!openat_create_only || (flags & O_CREAT))) {
     errno = openat_errno;
     openat_times--;
     return -1;
@@ -1574,6 +1576,36 @@ static void test_faults(void)
           "an error under the lock is an error");
     openat_then = 0;
     CHECK(exists(f), "and the claim is left alone");
+
+    /* creating the claim file says "exists" though it does not (another
+       program, not using the lock, made and removed it): try again, three
+       times in all */
+    CHECK(remove(f) == 0, "no claim");
+    openat_errno = EEXIST;
+    openat_create_only = 1;
+    openat_times = 1;
+    CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == 0 && exists(f),
+          "EEXIST once: the second attempt takes the port (%s)", etext(&e));
+    CHECK(remove(f) == 0, "no claim");
+    openat_times = 2;
+    CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == 0 && exists(f),
+          "EEXIST twice: the third attempt takes the port (%s)", etext(&e));
+    CHECK(remove(f) == 0, "no claim");
+    openat_times = 3;
+    memset(&e, 0, sizeof e);
+    CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == -1 && !exists(f) &&
+          e.err == EEXIST, "EEXIST three times: an error");
+    snprintf(want, sizeof want, "cannot create '%s': %s", f, strerror(EEXIST));
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    openat_times = 0;
+    openat_create_only = 0;
+    /* a claim that expires exactly now is expired */
+    CHECK(write_file(f, "1000.000 1\n") == 0, "a claim until 1000.000");
+    CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 0 && !exists(f),
+          "check at its expiry: expired, removed");
+    CHECK(write_file(f, "1000.000 1\n") == 0, "a claim until 1000.000");
+    CHECK(p4m_claims_take(&c, 6300, 1000, 100, &until, &e) == 0 && until == 1100,
+          "take at its expiry: taken over");
 
     read_mode = 1;
     CHECK(p4m_claims_check(&c, 6300, 1000, &until, &e) == 1 && until == 1100,
