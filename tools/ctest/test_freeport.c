@@ -274,6 +274,14 @@ static void test_text(void) {
   st.status = 42; st.err = 0; st.step = NULL;
   p4m_port_status_text(&st, buf, sizeof(buf));
   CHECK(strncmp(buf, "unknown status", 14) == 0, "bogus status: %s", buf);
+  CHECK(strcmp(buf, "unknown status (?: Success)") == 0,
+        "no step: '?': %s", buf);
+  st.status = P4M_FAILED; st.err = EMFILE; st.step = "";
+  CHECK(strcmp(p4m_port_status_text(&st, buf, sizeof(buf)),
+               "failed (?: Too many open files)") == 0, "empty step: %s", buf);
+  buf[0] = 'x';
+  CHECK(strcmp(p4m_port_status_text(NULL, buf, sizeof(buf)), "unknown") == 0 &&
+        strcmp(buf, "unknown") == 0, "no status: %s", buf);
 }
 
 static void test_fds_and_speed(void) {
