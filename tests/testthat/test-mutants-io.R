@@ -296,3 +296,23 @@ test_that("the hash of a string (for tests) and the internal lists", {
   expect_match(lists, "^[0-9]+(,[0-9]+)+$")
   expect_true(all(grepl("(^|,)6000(,|$)", lists)))
 })
+
+test_that("a long list from few candidates is the cycle repeated, and quick", {
+  # two candidates: each generated port costs about 32768 generator steps
+  # unless the stream remembers its cycle; a million ports stay instant
+  u <- mio_user("cycle")
+  two <- port4me(user = u, include = "30000,30001", exclude = "0", list = 2)
+  expect_setequal(two, c(30000L, 30001L))
+  t0 <- proc.time()[["elapsed"]]
+  many <- port4me(user = u, include = "30000,30001", exclude = "0",
+                  list = 1000000)
+  expect_identical(many, rep(two, 500000L))
+  # with skip, and with prepended ports in front
+  expect_identical(port4me(user = u, include = "30000,30001", exclude = "0",
+                           list = 100001, skip = 999999),
+                   rep(two[c(2, 1)], length.out = 100001L))
+  expect_identical(port4me(user = u, include = "30000,30001", exclude = "0",
+                           prepend = c(5000L, 5001L), list = 200000),
+                   c(5000L, 5001L, rep(two, length.out = 199998L)))
+  expect_lt(proc.time()[["elapsed"]] - t0, 60)
+})
