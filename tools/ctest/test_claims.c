@@ -687,6 +687,7 @@ static void test_bad_arguments(void)
         "seconds too large");
   CHECK(p4m_claims_take(&c, -5, 1000, 1, &until, &e) == -1, "port -5");
   memset(&e, 0, sizeof e);
+  snprintf(e.path, sizeof e.path, "%s", "/stale/path/of/an/earlier/error");
   CHECK(p4m_claims_take(&c, 0, 1000, 1, &until, &e) == -1 && e.err == EINVAL &&
         strcmp(etext(&e), "cannot take a claim: Invalid argument") == 0,
         "take port 0: %s", etext(&e));
