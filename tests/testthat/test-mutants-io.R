@@ -316,3 +316,24 @@ test_that("a long list from few candidates is the cycle repeated, and quick", {
                    c(5000L, 5001L, rep(two, length.out = 199998L)))
   expect_lt(proc.time()[["elapsed"]] - t0, 60)
 })
+
+test_that("a claims folder open to others is an error, with or without reserve", {
+  skip_on_os("windows")
+  xdg <- mio_xdg()
+  cl <- file.path(xdg, "port4me")
+  dir.create(cl, mode = "0755")
+  Sys.chmod(cl, "0755", use_umask = FALSE)
+  user <- mio_user("badfolder")
+  with_env(c(XDG_RUNTIME_DIR = xdg, PORT4ME_RESERVE = NA), {
+    for (reserve in list(NULL, 0, 30)) {
+      e <- tryCatch(port4me(user = user, reserve = reserve), error = identity)
+      expect_s3_class(e, "port4me_system")
+      expect_identical(conditionMessage(e), sprintf(paste(
+        "Cannot use the folder of port claims: '%s' is open to group or",
+        "others (must be mode 0700)"), cl))
+    }
+    e <- tryCatch(port4me(test = port4me(user = user, list = 1)),
+                  error = identity)
+    expect_s3_class(e, "port4me_system")
+  })
+})
