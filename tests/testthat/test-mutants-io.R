@@ -337,3 +337,29 @@ test_that("a claims folder open to others is an error, with or without reserve",
     expect_s3_class(e, "port4me_system")
   })
 })
+
+test_that("a claim that cannot be removed is an error (search, reserve, test)", {
+  skip_on_os("windows")
+  xdg <- mio_xdg()
+  cl <- file.path(xdg, "port4me")
+  dir.create(cl, mode = "0700")
+  Sys.chmod(cl, "0700", use_umask = FALSE)
+  user <- mio_user("stuck")
+  with_env(c(XDG_RUNTIME_DIR = xdg, PORT4ME_RESERVE = NA,
+             `_PORT4ME_CHECK_AVAILABLE_PORTS_` = "any"), {
+    p <- port4me(user = user, list = 1)
+    # in place of the claim file, a folder with something in it: no claim,
+    # so it is to be removed, which cannot be done
+    dir.create(file.path(cl, p, "x"), recursive = TRUE)
+    file.create(file.path(cl, ".lock"))
+    want <- sprintf(paste0("Cannot read or write a port claim: cannot remove ",
+                           "'%s/%d': Directory not empty"), cl, p)
+    for (code in list(quote(port4me(user = user)),
+                      quote(port4me(user = user, reserve = 30)),
+                      quote(port4me(test = p)))) {
+      e <- tryCatch(eval(code), error = identity)
+      expect_s3_class(e, "port4me_system")
+      expect_identical(conditionMessage(e), want, info = deparse(code))
+    }
+  })
+})
