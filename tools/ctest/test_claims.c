@@ -1506,6 +1506,24 @@ static void test_faults(void)
   CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
   CHECK(count_fds() == before, "and the folder closed");
 
+  /* a lock file that is a symbolic link is refused also when only
+     checking (create = 0), with its own message */
+  if (open_new(&c, "linkedlock") != 0) { n_fail++; return; }
+  {
+    double until;
+    char f[PBUF], l[PBUF];
+    join(f, sizeof f, c.dir, SEP "5300");
+    join(l, sizeof l, c.dir, SEP ".lock");
+    CHECK(write_file(f, "1.000 1\n") == 0 && symlink(f, l) == 0,
+          "an expired claim and a symlinked lock file");
+    memset(&e, 0, sizeof e);
+    CHECK(p4m_claims_check(&c, 5300, 1000, &until, &e) == -1 && e.err == 0,
+          "check refuses a symlinked lock file");
+    snprintf(want, sizeof want, "'%s' is a symbolic link", l);
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    CHECK(exists(f), "and leaves the claim file alone");
+  }
+
   /* fcntl() refusing the lock (ENOLCK, e.g. on some network file systems)
      is an error, and the lock file is closed again */
   if (open_new(&c, "nolock") != 0) { n_fail++; return; }
