@@ -1524,6 +1524,21 @@ static void test_faults(void)
     CHECK(exists(f), "and leaves the claim file alone");
   }
 
+  /* a lock file that is a FIFO (opens read-write, but is no file) */
+  if (open_new(&c, "fifolock") != 0) { n_fail++; return; }
+  {
+    double until;
+    char l[PBUF];
+    join(l, sizeof l, c.dir, SEP ".lock");
+    CHECK(mkfifo(l, 0600) == 0, "a FIFO as the lock file");
+    memset(&e, 0, sizeof e);
+    CHECK(p4m_claims_take(&c, 5400, 1000, 1, &until, &e) == -1 && e.err == 0,
+          "take refuses a FIFO as the lock file");
+    snprintf(want, sizeof want, "'%s' is not a regular file", l);
+    CHECK(strcmp(etext(&e), want) == 0, "text: %s", etext(&e));
+    CHECK(count_fds() == before, "and closes it again");
+  }
+
   /* fcntl() refusing the lock (ENOLCK, e.g. on some network file systems)
      is an error, and the lock file is closed again */
   if (open_new(&c, "nolock") != 0) { n_fail++; return; }
