@@ -701,6 +701,28 @@ static void test_bad_arguments(void)
         e.err == EINVAL, "take at now too large");
   CHECK(p4m_claims_release(&c, 0, 1, &e) == -1 && e.err == EINVAL,
         "release port 0");
+  CHECK(p4m_claims_release(&c, 80, -1, &e) == -1 && e.err == EINVAL,
+        "release until < 0");
+  CHECK(p4m_claims_release(&c, 80, 1.02e11, &e) == -1 && e.err == EINVAL,
+        "release until too large");
+  /* the largest expiry (now and seconds at their limits) is accepted */
+  CHECK(p4m_claims_release(&c, 80, 1.01e11, &e) != -1, "release until 1.01e11");
+  CHECK(p4m_claims_release(&c, 80, 1.0e11, &e) != -1, "release until 1e11");
+#ifndef _WIN32
+  {
+    /* p4m_claims_now() is the time now, with its fraction of a second */
+    int k, far = 0;
+    for (k = 0; k < 10; k++) {
+      struct timespec ts, pause = { 0, 100000000L };
+      double now = p4m_claims_now(), real;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      real = (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+      if (real - now > 0.2 || now > real) far++;
+      nanosleep(&pause, NULL);
+    }
+    CHECK(far == 0, "p4m_claims_now() is the time now (%d of 10 off)", far);
+  }
+#endif
   CHECK(p4m_claims_release(&c, 70000, 1, &e) == -1, "release port 70000");
   CHECK(p4m_claims_release(&c, 80, nan, &e) == -1, "release until NaN");
   CHECK(strcmp(etext(&e), "cannot release a claim: Invalid argument") == 0,
@@ -1610,6 +1632,11 @@ static void test_faults(void)
           "an error under the lock is an error");
     openat_then = 0;
     CHECK(exists(f), "and the claim is left alone");
+    openat_errno = EMFILE;   /* release cannot read the claim: an error */
+    openat_times = 1;
+    CHECK(p4m_claims_release(&c, 6300, 1100, &e) == -1 && e.err == EMFILE &&
+          exists(f), "release that cannot read the claim: an error");
+    openat_times = 0;
 
     /* creating the claim file says "exists" though it does not (another
        program, not using the lock, made and removed it): try again, three
