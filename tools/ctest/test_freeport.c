@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,36 @@ int __wrap_socket(int domain, int type, int protocol) {
     return -1;
   }
   return __real_socket(domain, type, protocol);
+}
+
+/* setsockopt() (link with --wrap=setsockopt too): with fake_sockopt set to
+   SO_REUSEADDR or IPV6_V6ONLY, setting that option fails with
+   fake_sockopt_errno (what a system without the option would say) */
+int __real_setsockopt(int fd, int level, int name, const void *val,
+                      socklen_t len);
+static int fake_sockopt = -1, fake_sockopt_errno = 0;
+int __wrap_setsockopt(int fd, int level, int name, const void *val,
+                      socklen_t len);
+int __wrap_setsockopt(int fd, int level, int name, const void *val,
+                      socklen_t len) {
+  if (name == fake_sockopt &&
+      ((level == SOL_SOCKET && name == SO_REUSEADDR) ||
+       (level == IPPROTO_IPV6 && name == IPV6_V6ONLY))) {
+    errno = fake_sockopt_errno;
+    return -1;
+  }
+  return __real_setsockopt(fd, level, name, val, len);
+}
+
+/* bind() (link with --wrap=bind too): counts the sockets that reach bind()
+   without FD_CLOEXEC, i.e. that a child process started now would inherit */
+int __real_bind(int fd, const struct sockaddr *addr, socklen_t len);
+static int binds_inheritable = 0;
+int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len);
+int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len) {
+  int fl = fcntl(fd, F_GETFD);
+  if (fl == -1 || !(fl & FD_CLOEXEC)) binds_inheritable++;
+  return __real_bind(fd, addr, len);
 }
 #endif
 
@@ -243,6 +274,14 @@ static void test_text(void) {
   st.status = 42; st.err = 0; st.step = NULL;
   p4m_port_status_text(&st, buf, sizeof(buf));
   CHECK(strncmp(buf, "unknown status", 14) == 0, "bogus status: %s", buf);
+  CHECK(strcmp(buf, "unknown status (?: Success)") == 0,
+        "no step: '?': %s", buf);
+  st.status = P4M_FAILED; st.err = EMFILE; st.step = "";
+  CHECK(strcmp(p4m_port_status_text(&st, buf, sizeof(buf)),
+               "failed (?: Too many open files)") == 0, "empty step: %s", buf);
+  buf[0] = 'x';
+  CHECK(strcmp(p4m_port_status_text(NULL, buf, sizeof(buf)), "unknown") == 0 &&
+        strcmp(buf, "unknown") == 0, "no status: %s", buf);
 }
 
 static void test_fds_and_speed(void) {
@@ -514,13 +553,32 @@ static void test_fake_socket(void) {
   fake_fail_family = 0;
   CHECK(count_fds() == before, "fds after fake failures");
 
+  /* setsockopt() failing: the test cannot be made (FAILED, naming the
+     option and the address), and no socket is left open */
+  fake_sockopt = SO_REUSEADDR; fake_sockopt_errno = ENOPROTOOPT;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FAILED && st.err == ENOPROTOOPT &&
+        strcmp(st.step, "setsockopt SO_REUSEADDR 0.0.0.0") == 0,
+        "SO_REUSEADDR refused: %s", text(&st));
+  fake_sockopt = IPV6_V6ONLY; fake_sockopt_errno = ENOPROTOOPT;
+  p4m_port_test(port, &st);
+  CHECK(st.status == P4M_FAILED && st.err == ENOPROTOOPT &&
+        strcmp(st.step, "setsockopt IPV6_V6ONLY [::]") == 0,
+        "IPV6_V6ONLY refused: %s", text(&st));
+  fake_sockopt = -1;
+  CHECK(count_fds() == before, "fds after setsockopt failures");
+
   /* kernel without SOCK_CLOEXEC support: fallback to socket() + fcntl() */
 #ifdef SOCK_CLOEXEC
   fake_no_cloexec = 1;
   calls_plain = 0;
+  binds_inheritable = 0;
   p4m_port_test(port, &st);
   CHECK(st.status == P4M_FREE, "no SOCK_CLOEXEC: %s", text(&st));
   CHECK(calls_plain == 4, "fallback socket() calls: %d", calls_plain);
+  CHECK(binds_inheritable == 0,
+        "no SOCK_CLOEXEC: FD_CLOEXEC set by fcntl() (%d inheritable sockets)",
+        binds_inheritable);
   fd = holder("::1", port, 1, 0, 1);
   p4m_port_test(port, &st);
   CHECK(st.status == P4M_IN_USE, "no SOCK_CLOEXEC, held: %s", text(&st));

@@ -115,25 +115,53 @@ fi
 cp -a "$pkg/tests" "$work/tests"
 tdir=$work/tests/testthat
 mkdir -p "$work/tmp"
-echo "=== baseline: the test suite on the unmutated package"
-t0=$(date +%s)
-if ! env R_LIBS="$work/base" TMPDIR="$work/tmp" "${isolate[@]}" \
-     Rscript "$here/suite.R" baseline "$tdir" "$work/times"; then
-  echo "the unmutated package fails its tests: no mutant can be judged" >&2
-  exit 2
+if [ -n "${MUTATE_TIMES:-}" ]; then
+  # a developer's shortcut: the times of an earlier baseline of the same
+  # tests (its $MUTATE_OUT/times), whose passing is then taken on trust
+  cp "$MUTATE_TIMES" "$work/times" || exit 2
+  for t in $(cd "$tdir" && ls test*.R); do   # files new since then: first
+    grep -q "^$t	" "$work/times" || sed -i "1i $t	30" "$work/times"
+  done
+  t_suite=$(awk -F'\t' '{ t += $2 } END { printf "%d", t }' "$work/times")
+  echo "=== baseline: not run; times from $MUTATE_TIMES"
+else
+  echo "=== baseline: the test suite on the unmutated package"
+  t0=$(date +%s)
+  if ! env R_LIBS="$work/base" TMPDIR="$work/tmp" "${isolate[@]}" \
+       Rscript "$here/suite.R" baseline "$tdir" "$work/times"; then
+    echo "the unmutated package fails its tests: no mutant can be judged" >&2
+    exit 2
+  fi
+  t_suite=$(( $(date +%s) - t0 ))
 fi
-t_suite=$(( $(date +%s) - t0 ))
+# The order of the test files: fastest first, except that for a mutant of a
+# file below, the test files that exercise that file come first.
 cut -f1 "$work/times" > "$work/order"
+focus() {
+  case $1 in
+    claims.c) echo 'reserve' ;;
+    freeport.c) echo 'sf_run|sf_eval|listen_on|serverSocket' ;;
+  esac
+}
+for f in $(cut -f3 "$index" | sort -u); do
+  pat=$(focus "$f")
+  [ -n "$pat" ] || continue
+  while read -r t; do
+    grep -qE "$pat" "$tdir/$t" && echo "$t"
+  done < "$work/order" > "$work/order.$f"
+  grep -vxF -f "$work/order.$f" "$work/order" >> "$work/order.$f"
+done
 timeout_s=${MUTATE_TIMEOUT:-$(( 3 * t_suite + 60 ))}
 echo "baseline suite: ${t_suite} s; per-mutant timeout ${timeout_s} s"
 
 ct_timeout=0
 if awk -F'\t' '$3 == "freeport.c" && $5 == "run"' "$index" | grep -q .; then
-  mkdir -p "$work/ct/tools/ctest" "$work/ct/src"
+  mkdir -p "$work/ct/tools/ctest" "$work/ct/src" "$work/ct/tests/testthat"
   cp "$pkg/tools/ctest/run.sh" "$pkg/tools/ctest/test_freeport.c" "$work/ct/tools/ctest/"
   # a mutant may compile with a warning; -Werror would call that a kill
   sed 's/ -Werror\b//' "$pkg/tools/ctest/Makefile" > "$work/ct/tools/ctest/Makefile"
-  cp "$pkg/src/freeport.h" "$pkg/src/freeport.c" "$work/ct/src/"
+  cp "$pkg/src/freeport.h" "$pkg/src/freeport.c" "$pkg/src/portset.h" "$work/ct/src/"
+  cp "$pkg/tests/testthat/socket-shim.c" "$work/ct/tests/testthat/"
   echo "=== baseline: tools/ctest on the unmutated src/freeport.c"
   t0=$(date +%s)
   if ! env TMPDIR="$work/tmp" "${isolate[@]}" bash "$work/ct/tools/ctest/run.sh" \
@@ -143,6 +171,23 @@ if awk -F'\t' '$3 == "freeport.c" && $5 == "run"' "$index" | grep -q .; then
   t_ct=$(( $(date +%s) - t0 ))
   ct_timeout=${MUTATE_TIMEOUT:-$(( 3 * t_ct + 60 ))}
   echo "baseline tools/ctest: ${t_ct} s; timeout ${ct_timeout} s"
+fi
+
+cl_timeout=0
+if awk -F'\t' '$3 == "claims.c" && $5 == "run"' "$index" | grep -q .; then
+  mkdir -p "$work/cl"
+  echo "=== baseline: tools/ctest/test_claims on the unmutated src/claims.c"
+  t0=$(date +%s)
+  if ! { bash "$here/ctest-claims.sh" prepare "$pkg/tools/ctest/test_claims.c" \
+           "$work/build/src" "$work/cl/test_claims.o" &&
+         env TMPDIR="$work/tmp" bash "$here/ctest-claims.sh" run \
+           "$work/build/src" "$work/cl/test_claims.o" "$work/cl/base"; } \
+       > "$work/cl.log" 2>&1; then
+    cat "$work/cl.log"; echo "test_claims fails on the unmutated code" >&2; exit 2
+  fi
+  t_cl=$(( $(date +%s) - t0 ))
+  cl_timeout=${MUTATE_TIMEOUT:-$(( 3 * t_cl + 30 ))}
+  echo "baseline test_claims: ${t_cl} s; timeout ${cl_timeout} s"
 fi
 
 ## 4. The mutants
@@ -204,17 +249,34 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
     [ "$(basename "$o")" = "${file%.c}.o" ] || ln -s "$o" "$d/src/"
   done
   cmd=$(compile_cmd "$file")
-  if ! (cd "$d/src" && eval "$cmd" && eval "$link_cmd") > "$d/build.log" 2>&1; then
+  order=$work/order
+  [ -f "$work/order.$file" ] && order=$work/order.$file
+  status=survived
+  if ! (cd "$d/src" && eval "$cmd") > "$d/build.log" 2>&1; then
     status=stillborn
     detail=$(grep -m1 -E "error" "$d/build.log")
-  else
+  elif [ "$file" = claims.c ]; then
+    # the C tests of claims.c first: most mutants die there in seconds
+    run_bounded "$cl_timeout" "$d/cl.log" env TMPDIR="$d/tmp" \
+      bash "$here/ctest-claims.sh" run "$d/src" "$work/cl/test_claims.o" "$d/cl"
+    rc=$?
+    if [ "$rc" = 124 ]; then status=timeout; detail="test_claims timed out"
+    elif [ "$rc" != 0 ]; then
+      status=killed
+      detail=$(grep -m1 -E '^FAIL|runtime error|Sanitizer|make: \*\*\*' "$d/cl.log")
+      [ -n "$detail" ] || detail=$(tail -n 1 "$d/cl.log")
+      detail="test_claims: $(printf '%s' "$detail" | cut -c1-150)"
+    fi
+  fi
+  if [ "$status" = survived ] &&
+     ! (cd "$d/src" && eval "$link_cmd") >> "$d/build.log" 2>&1; then
+    status=stillborn
+    detail=$(grep -m1 -E "error" "$d/build.log")
+  elif [ "$status" = survived ]; then
     cp -a "$work/base/port4me" "$d/lib/"
     cp "$d/src/port4me.so" "$d/lib/port4me/libs/port4me.so"
-    status=survived
     if [ "$file" = freeport.c ]; then
-      mkdir -p "$d/ct/tools" "$d/ct/src"
-      cp -a "$work/ct/tools/ctest" "$d/ct/tools/"
-      cp "$work/ct/src/freeport.h" "$d/ct/src/"
+      cp -a "$work/ct" "$d/ct"
       cp "$d/src/freeport.c" "$d/ct/src/"
       run_bounded "$ct_timeout" "$d/ct.log" env TMPDIR="$d/tmp" \
         "${isolate[@]}" bash "$d/ct/tools/ctest/run.sh"
@@ -230,7 +292,7 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
     if [ "$status" = survived ]; then
       run_watched "$d/suite.log" \
         env R_LIBS="$d/lib" TMPDIR="$d/tmp" MUTATE_PROGRESS="$d/progress" \
-        "${isolate[@]}" Rscript "$here/suite.R" mutant "$tdir" "$work/order"
+        "${isolate[@]}" Rscript "$here/suite.R" mutant "$tdir" "$order"
       rc=$?
       if [ "$rc" = 124 ]; then
         status=timeout
