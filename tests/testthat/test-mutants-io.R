@@ -119,8 +119,9 @@ test_that("without debug nothing is written to stderr; with debug, the reasons",
 })
 
 test_that("no folder for claims at all: a port without reserve, an error with it", {
+  # (HOME empty: an unset HOME would be R's idea of the home folder)
   vars <- c(XDG_RUNTIME_DIR = NA, R_USER_CACHE_DIR = NA, XDG_CACHE_HOME = NA,
-            HOME = NA, PORT4ME_RESERVE = NA)
+            HOME = "", PORT4ME_RESERVE = NA)
   user <- mio_user("nofolder")
   expected <- port4me(user = user, list = 1)
   with_env(c(vars, `_PORT4ME_CHECK_AVAILABLE_PORTS_` = "any"), {
@@ -204,7 +205,7 @@ mio_call <- function(...) {
   args <- list(tool = NULL, user = "alice", prepend = NULL, include = NULL,
                exclude = NULL, skip = NULL, list = 1L, test = NULL,
                max_tries = NULL, must_work = NULL, reserve = NULL,
-               env = rep(NA_character_, length(port4me:::the$vars) - 1L),
+               env = rep(NA_character_, port4me:::the$n_c_vars),
                account = NULL)
   given <- list(...)
   args[names(given)] <- given
@@ -249,7 +250,7 @@ test_that(".Call: values outside what R lets through are internal errors naming 
     list(list(env = "x"), "env must be the values of port4me's variables"),
     list(list(env = 1:20), "env must be the values of port4me's variables"),
     list(list(env = NULL), "env must be the values of port4me's variables"),
-    list(list(env = c(port4me:::the$vars[-1], NA_character_)),
+    list(list(env = rep(NA_character_, port4me:::the$n_c_vars - 1L)),
          "env must be the values of port4me's variables")
   )
   for (case in cases) {
