@@ -60,3 +60,21 @@ sf_run <- function(args, rules = character()) {
        log = if (file.exists(log)) readLines(log) else character())
 }
 
+
+# Evaluate `code` (text) in a child R process as sf_run() does and return
+# its value, which the child writes with dput(), with the run and a
+# description of it (`info`) for failure messages.  Helpers available in
+# the child: try_p4m(expr) gives list(value =) or list(error =, class =).
+sf_eval <- function(code, rules = character()) {
+  prog <- paste0(
+    "try_p4m <- function(expr) tryCatch(list(value = expr), error = ",
+    "function(e) list(error = conditionMessage(e), class = class(e)));",
+    "dput(local({", code, "}))"
+  )
+  res <- sf_run(c("-e", prog), rules = rules)
+  val <- tryCatch(eval(parse(text = res$stdout)), error = function(e) NULL)
+  list(value = val, res = res,
+       info = sprintf("status %s\nstdout: %s\nstderr: %s\nshim log: %s",
+                      format(res$status), res$stdout, res$stderr,
+                      paste(utils::head(res$log, 6), collapse = " | ")))
+}

@@ -1,17 +1,7 @@
 # The .Call entry point is internal, but it must hold up on its own: R
 # checks the arguments of port4me(), and whatever reaches C without those
-# checks is an error (never a crash, never a port).
-
-call_port4me <- function(...) {
-  args <- list(tool = NULL, user = "alice", prepend = NULL, include = NULL,
-               exclude = NULL, skip = NULL, list = 1L, test = NULL,
-               max_tries = NULL, must_work = NULL, reserve = NULL,
-               env = rep(NA_character_, port4me:::the$n_c_vars),
-               account = NULL)
-  given <- list(...)
-  args[names(given)] <- given
-  do.call(.Call, c(list(port4me:::R_port4me), unname(args)))
-}
+# checks is an error (never a crash, never a port).  call_port4me() is in
+# helper-call.R.
 
 test_that("the direct call works with plain values", {
   env <- rep(NA_character_, port4me:::the$n_c_vars)

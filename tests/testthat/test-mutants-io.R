@@ -7,22 +7,6 @@
 
 mio_user <- function(what) paste0("p4m-mio-", what, "-", Sys.getpid())
 
-# Evaluate `code` (text) in a child R process under the socket shim
-# (helper-shim.R) and return the value the child dput()s.  try_p4m(expr) in
-# the child gives list(value =) or list(error =, class =).
-mio_eval <- function(code, rules = character()) {
-  prog <- paste0(
-    "try_p4m <- function(expr) tryCatch(list(value = expr), error = ",
-    "function(e) list(error = conditionMessage(e), class = class(e)));",
-    "dput(local({", code, "}))"
-  )
-  res <- sf_run(c("-e", prog), rules = rules)
-  val <- tryCatch(eval(parse(text = res$stdout)), error = function(e) NULL)
-  list(value = val, res = res,
-       info = sprintf("status %s\nstdout: %s\nstderr: %s\nshim log: %s",
-                      format(res$status), res$stdout, res$stderr,
-                      paste(utils::head(res$log, 6), collapse = " | ")))
-}
 
 test_that("the largest port, 65535, can be tested: free, and busy with a listener", {
   # never an error: 65535 is a port like any other
@@ -53,7 +37,7 @@ test_that("EPERM from bind() is 'permission denied': the search moves on", {
   skip_unless_shim()
   user <- mio_user("eperm")
   for (rule in c("127.0.0.1=EPERM", "0.0.0.0=EPERM")) {
-    x <- mio_eval(paste0(
+    x <- sf_eval(paste0(
       'p0 <- port4me::port4me(user = "', user, '");',
       'nxt <- port4me::port4me(user = "', user, '", exclude = p0);',
       'Sys.setenv(P4M_SHIM_PORT = p0, P4M_SHIM_BIND = "', rule, '");',
@@ -199,18 +183,6 @@ test_that("no free port: the error says how many distinct ports were checked", {
                            must_work = FALSE), -1L)
 })
 
-# The .Call entry point directly (as test-call.R does): what R's checks let
-# through is checked again in C, with a message that names the argument.
-mio_call <- function(...) {
-  args <- list(tool = NULL, user = "alice", prepend = NULL, include = NULL,
-               exclude = NULL, skip = NULL, list = 1L, test = NULL,
-               max_tries = NULL, must_work = NULL, reserve = NULL,
-               env = rep(NA_character_, port4me:::the$n_c_vars),
-               account = NULL)
-  given <- list(...)
-  args[names(given)] <- given
-  do.call(.Call, c(list(port4me:::R_port4me), unname(args)))
-}
 
 test_that(".Call: values outside what R lets through are internal errors naming the argument", {
   internal <- " (an internal error: port4me() checks this)"
@@ -254,26 +226,26 @@ test_that(".Call: values outside what R lets through are internal errors naming 
          "env must be the values of port4me's variables")
   )
   for (case in cases) {
-    e <- tryCatch(do.call(mio_call, case[[1]]), error = identity)
+    e <- tryCatch(do.call(call_port4me, case[[1]]), error = identity)
     label <- paste(deparse(case[[1]]), collapse = "")
     expect_s3_class(e, "port4me_invalid")
     expect_identical(conditionMessage(e), paste0(case[[2]], internal),
                      info = label)
   }
   # and the largest and smallest values that are let through work
-  expect_identical(mio_call(skip = 0), 30845L)
-  expect_identical(mio_call(skip = 0L, list = 2L), c(30845L, 19654L))
-  expect_identical(mio_call(skip = 1, list = 1), 19654L)
-  expect_type(mio_call(list = NULL, test = 65535L), "logical")
-  expect_type(mio_call(list = NULL, test = 1), "logical")
-  expect_identical(mio_call(list = 3, include = "65535", exclude = "0"),
+  expect_identical(call_port4me(skip = 0), 30845L)
+  expect_identical(call_port4me(skip = 0L, list = 2L), c(30845L, 19654L))
+  expect_identical(call_port4me(skip = 1, list = 1), 19654L)
+  expect_type(call_port4me(list = NULL, test = 65535L), "logical")
+  expect_type(call_port4me(list = NULL, test = 1), "logical")
+  expect_identical(call_port4me(list = 3, include = "65535", exclude = "0"),
                    rep(65535L, 3L))
-  expect_identical(mio_call(list = 3L, prepend = c(1L, 2L)), c(1L, 2L, 30845L))
-  expect_identical(mio_call(list = 2L, include = "30845,19654", exclude = "0"),
+  expect_identical(call_port4me(list = 3L, prepend = c(1L, 2L)), c(1L, 2L, 30845L))
+  expect_identical(call_port4me(list = 2L, include = "30845,19654", exclude = "0"),
                    c(30845L, 19654L))
-  expect_identical(mio_call(list = 1L, exclude = c(30845L, 19654L)), 32310L)
-  expect_identical(mio_call(list = 1L, user = NULL, account = "alice"), 30845L)
-  expect_identical(mio_call(list = 1L, tool = "x", user = "alice"),
+  expect_identical(call_port4me(list = 1L, exclude = c(30845L, 19654L)), 32310L)
+  expect_identical(call_port4me(list = 1L, user = NULL, account = "alice"), 30845L)
+  expect_identical(call_port4me(list = 1L, tool = "x", user = "alice"),
                    port4me(tool = "x", user = "alice", list = 1))
 })
 

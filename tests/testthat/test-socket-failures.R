@@ -15,19 +15,6 @@
 # The shim logs every failure it injects (P4M_SHIM_LOG), so each test also
 # shows that the failure really happened, and how often.
 
-# Evaluate `code` (text) in a child R process as sf_run() does and return
-# its value, which the child writes with dput().  Helpers available in the
-# child: try_p4m(expr) gives list(value =) or list(error =, class =).
-sf_eval <- function(code, rules = character()) {
-  prog <- paste0(
-    "try_p4m <- function(expr) tryCatch(list(value = expr), error = ",
-    "function(e) list(error = conditionMessage(e), class = class(e)));",
-    "dput(local({", code, "}))"
-  )
-  res <- sf_run(c("-e", prog), rules = rules)
-  val <- tryCatch(eval(parse(text = res$stdout)), error = function(e) NULL)
-  list(value = val, res = res)
-}
 
 describe_sf <- function(x) {
   sprintf("status %s\nstdout: %s\nstderr: %s\nshim log (%d lines): %s",
