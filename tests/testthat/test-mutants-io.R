@@ -336,3 +336,22 @@ test_that("a claim that cannot be removed is an error (search, reserve, test)", 
     }
   })
 })
+
+test_that("a prepended port that is also a candidate is checked once, and the search goes on", {
+  skip_if_no_listener()
+  local_port4me_env("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA)
+  user <- mio_user("dup")
+  s <- port4me(user = user, list = 2)
+  skip_if(!port4me(test = s[1]) || !port4me(test = s[2]),
+          "the first two ports of the test user's sequence are in use")
+  srv <- listen_on("127.0.0.1", s[1])
+  on.exit(srv$stop())
+  # the stream is s[1] (prepended), then s[1] and s[2] (generated): the busy
+  # s[1] is checked once, and s[2], the second distinct port, is found
+  why <- capture_stderr(with_env(c(PORT4ME_DEBUG = "true"), {
+    got <- port4me(user = user, prepend = s[1], include = s)
+  }))
+  expect_identical(got, s[2])
+  expect_identical(lengths(regmatches(why, gregexpr(
+    sprintf("port %d skipped: in use", s[1]), why, fixed = TRUE))), 1L)
+})
