@@ -355,3 +355,14 @@ test_that("a prepended port that is also a candidate is checked once, and the se
   expect_identical(lengths(regmatches(why, gregexpr(
     sprintf("port %d skipped: in use", s[1]), why, fixed = TRUE))), 1L)
 })
+
+test_that("the internal lists leave R's protection stack as they found it", {
+  # (R says "stack imbalance" on stderr when a .Call leaves it unbalanced)
+  for (f in list(port4me:::R_port4me_vars, port4me:::R_port4me_unsafe)) {
+    out <- capture.output(x <- .Call(f), type = "message")
+    expect_identical(out, character())
+    expect_type(x, "character")
+  }
+  out <- capture.output(x <- port4me(user = "alice", list = 2), type = "message")
+  expect_identical(out, character())
+})
