@@ -127,7 +127,8 @@ if [ -n "${MUTATE_TIMES:-}" ]; then
 else
   echo "=== baseline: the test suite on the unmutated package"
   t0=$(date +%s)
-  if ! env R_LIBS="$work/base" TMPDIR="$work/tmp" "${isolate[@]}" \
+  mkdir -p "$work/home"
+  if ! env R_LIBS="$work/base" TMPDIR="$work/tmp" HOME="$work/home" "${isolate[@]}" \
        Rscript "$here/suite.R" baseline "$tdir" "$work/times"; then
     echo "the unmutated package fails its tests: no mutant can be judged" >&2
     exit 2
@@ -290,8 +291,10 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
       fi
     fi
     if [ "$status" = survived ]; then
+      # (a private HOME: a mutant of the claims-folder rule may write there)
+      mkdir -p "$d/home"
       run_watched "$d/suite.log" \
-        env R_LIBS="$d/lib" TMPDIR="$d/tmp" MUTATE_PROGRESS="$d/progress" \
+        env R_LIBS="$d/lib" TMPDIR="$d/tmp" HOME="$d/home" MUTATE_PROGRESS="$d/progress" \
         "${isolate[@]}" Rscript "$here/suite.R" mutant "$tdir" "$order"
       rc=$?
       if [ "$rc" = 124 ]; then
