@@ -185,6 +185,20 @@ int socket(int domain, int type, int protocol) {
   return real(domain, type, protocol);
 }
 
+/* The errno that the rules of `var` give for a call `what` on addr:port,
+ * logged as "what [addr]:port ERRNO"; 0 when no rule matches. */
+static int shim_inject(const char *var, const char *what, int family,
+                       const char *addr, int port) {
+  int e = shim_lookup(var, family, addr);
+  if (e != 0) {
+    char where[INET6_ADDRSTRLEN + 16];
+    snprintf(where, sizeof(where), family == AF_INET6 ? "[%s]:%d" : "%s:%d",
+             addr, port);
+    shim_log(what, where, e);
+  }
+  return e;
+}
+
 int bind(int fd, const struct sockaddr *sa, socklen_t len) {
   static int (*real)(int, const struct sockaddr *, socklen_t) = NULL;
   char addr[INET6_ADDRSTRLEN];
@@ -197,12 +211,8 @@ int bind(int fd, const struct sockaddr *sa, socklen_t len) {
     if (delay != NULL && *delay != '\0') usleep((useconds_t) atol(delay));
   }
   if (family != 0 && shim_is_tcp(fd) && shim_port_selected(port)) {
-    int e = shim_lookup("P4M_SHIM_BIND", family, addr);
+    int e = shim_inject("P4M_SHIM_BIND", "bind", family, addr, port);
     if (e != 0) {
-      char where[INET6_ADDRSTRLEN + 16];
-      snprintf(where, sizeof(where), family == AF_INET6 ? "[%s]:%d" : "%s:%d",
-               addr, port);
-      shim_log("bind", where, e);
       errno = e;
       return -1;
     }
@@ -221,12 +231,8 @@ int listen(int fd, int backlog) {
   if (shim_is_tcp(fd) && getsockname(fd, (struct sockaddr *) &ss, &len) == 0)
     family = shim_addr_text((struct sockaddr *) &ss, len, addr, sizeof(addr), &port);
   if (family != 0 && shim_port_selected(port)) {
-    int e = shim_lookup("P4M_SHIM_LISTEN", family, addr);
+    int e = shim_inject("P4M_SHIM_LISTEN", "listen", family, addr, port);
     if (e != 0) {
-      char where[INET6_ADDRSTRLEN + 16];
-      snprintf(where, sizeof(where), family == AF_INET6 ? "[%s]:%d" : "%s:%d",
-               addr, port);
-      shim_log("listen", where, e);
       errno = e;
       return -1;
     }
