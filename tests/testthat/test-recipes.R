@@ -342,22 +342,24 @@ test_that("the README's install command works for a user who is not root, and in
   on.exit(unlink(base, recursive = TRUE), add = TRUE)
   src <- file.path(base, "src")
   home <- file.path(base, "home")
+  tmp <- file.path(base, "tmp")   # where the command's mktemp -d goes
   dir.create(src)
   dir.create(home)
+  dir.create(tmp)
   entries <- setdiff(list.files(root, all.files = TRUE, no.. = TRUE), ".git")
   expect_true(all(file.copy(file.path(root, entries), src, recursive = TRUE)))
   unlink(list.files(file.path(src, "src"), "[.](o|so)$", full.names = TRUE))
   system2("chmod", c("-R", "a+rX", shQuote(base)))
 
   env <- c("PATH" = paste(R.home("bin"), "/usr/local/bin:/usr/bin:/bin", sep = ":"),
-           HOME = home, LANG = "C.UTF-8", TMPDIR = "/tmp")
+           HOME = home, LANG = "C.UTF-8", TMPDIR = tmp)
   script <- paste("cd", shQuote(src), "&&", cmd)
   if (identical(unname(Sys.info()[["effective_user"]]), "root")) {
     setpriv <- Sys.which("setpriv")
     skip_if(!nzchar(setpriv), "running as root, and setpriv is not found")
     group <- if (length(suppressWarnings(system2(
       "getent", c("group", "nogroup"), stdout = TRUE)))) "nogroup" else "nobody"
-    system2("chown", c("nobody", shQuote(home)))
+    system2("chown", c("nobody", shQuote(home), shQuote(tmp)))
     user <- "nobody"
     env <- c(env, USER = user)
     res <- processx::run(setpriv, c("--reuid=nobody", paste0("--regid=", group),
