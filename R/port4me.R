@@ -203,7 +203,7 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
   # the account name is looked up only when it can matter
   account <- if (is.null(user) && (is.na(env[[1L]]) || !nzchar(env[[1L]])) &&
                  (is.na(env[[2L]]) || !nzchar(env[[2L]])))
-    account_name(env[n + seq_along(account_vars)])
+    account_name(env[-seq_len(n)])
   .Call(R_port4me,
         if (!is.null(tool)) arg_string(tool, "tool", empty_ok = TRUE),
         if (!is.null(user)) arg_string(user, "user", empty_ok = FALSE),

@@ -4,8 +4,10 @@
 the <- new.env(parent = emptyenv())
 
 .onLoad <- function(libname, pkgname) {
-  the$vars <- c(.Call(R_port4me_vars), account_vars)
-  the$n_c_vars <- length(the$vars) - length(account_vars)
+  # (LOGNAME, LNAME and USERNAME name the account on Windows only)
+  extra <- if (.Platform$OS.type == "windows") account_vars else character()
+  the$vars <- c(.Call(R_port4me_vars), extra)
+  the$n_c_vars <- length(the$vars) - length(extra)
   stopifnot(identical(the$vars[names_at],
                       c("PORT4ME_USER", "USER", "PORT4ME_TOOL")),
             identical(the$vars[[home_at]], "HOME"))

@@ -202,17 +202,18 @@ static int test_port(const p4m_config *cfg, int port, int in_search,
     return P4M_FREE;
   }
   p4m_port_test(port, &ps);
+  if (ps.status != P4M_FAILED && !debug) return ps.status;
   p4m_port_status_text(&ps, text, sizeof text);
   if (ps.status == P4M_FAILED) {
     snprintf(msg, n, "Cannot test whether port %d is free: the socket test "
              "%s", port, text);
     return P4M_FAILED;
   }
-  if (debug && !in_search)
+  if (!in_search)
     REprintf("port4me: port %d: %s\n", port, text);
-  else if (debug && ps.status == P4M_FREE)
+  else if (ps.status == P4M_FREE)
     REprintf("port4me: port %d is free\n", port);
-  else if (debug)
+  else
     REprintf("port4me: port %d skipped: %s\n", port, text);
   return ps.status;
 }

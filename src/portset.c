@@ -17,6 +17,12 @@ void p4m_set_add_range(p4m_set *x, uint32_t lo, uint32_t hi)
   for (; p <= hi; p++) p4m_set_add(x, p);
 }
 
+void p4m_set_union(p4m_set *x, const p4m_set *y)
+{
+  unsigned i;
+  for (i = 0; i < P4M_SET_WORDS; i++) x->w[i] |= y->w[i];
+}
+
 void p4m_set_minus(p4m_set *x, const p4m_set *y)
 {
   unsigned i;
@@ -35,12 +41,19 @@ static unsigned popcount64(uint64_t v)
 uint32_t p4m_set_count(const p4m_set *x)
 {
   uint32_t n = 0;
-  unsigned i;
-  for (i = 0; i < P4M_SET_WORDS; i++) {
-    /* port sets are mostly whole runs: full and empty words are common */
-    uint64_t v = x->w[i];
-    if (v == 0) continue;
-    n += v == ~(uint64_t) 0 ? 64u : popcount64(v);
+  unsigned i, j;
+  /* port sets are mostly whole runs: a block of 8 words that are all full
+   * or all empty is counted at once */
+  for (i = 0; i < P4M_SET_WORDS; i += 8u) {
+    const uint64_t *b = x->w + i;
+    uint64_t all = b[0] & b[1] & b[2] & b[3] & b[4] & b[5] & b[6] & b[7];
+    uint64_t any = b[0] | b[1] | b[2] | b[3] | b[4] | b[5] | b[6] | b[7];
+    if (any == 0) continue;
+    if (all == ~(uint64_t) 0) {
+      n += 512u;
+      continue;
+    }
+    for (j = 0; j < 8u; j++) n += popcount64(b[j]);
   }
   return n;
 }

@@ -15,6 +15,8 @@ typedef struct {
 void p4m_set_clear(p4m_set *x);
 /* Add the inclusive range lo..hi (lo <= hi <= 65535). */
 void p4m_set_add_range(p4m_set *x, uint32_t lo, uint32_t hi);
+/* x = x union y */
+void p4m_set_union(p4m_set *x, const p4m_set *y);
 /* x = x minus y */
 void p4m_set_minus(p4m_set *x, const p4m_set *y);
 uint32_t p4m_set_count(const p4m_set *x);

@@ -165,6 +165,8 @@ typedef struct {
   const char *name;
   const p4m_ports_arg *arg;  /* or NULL */
   const char *text;          /* a variable's value, or NULL (unset) */
+  const p4m_set *ports;      /* or its ports, parsed before: not empty,
+                                and read into a set only */
 } source;
 
 /* The argument when given, else its variable. */
@@ -177,13 +179,14 @@ static source arg_or_var(const p4m_input *in, const p4m_ports_arg *arg,
   } else {
     s.name = p4m_var_names[v]; s.arg = NULL; s.text = var(in, v);
   }
+  s.ports = NULL;
   return s;
 }
 
 static source var_source(const char *name, const char *text)
 {
   source s;
-  s.name = name; s.arg = NULL; s.text = text;
+  s.name = name; s.arg = NULL; s.text = text; s.ports = NULL;
   return s;
 }
 
@@ -243,6 +246,12 @@ static int read_source(const source *src, const p4m_tokens *tok,
   p4m_range_fn fn = count_range;
   void *ctx = &c;
   c.fn = fn_; c.ctx = ctx_; c.n = 0;
+
+  if (src->ports != NULL) {
+    p4m_set_union((p4m_set *) ctx_, src->ports);
+    origin->names[origin->n++] = src->name;   /* (never an empty set) */
+    return 0;
+  }
 
   if (src->arg != NULL && text == NULL) {
     /* ports checked by the R layer; checked again so that no value can
@@ -304,6 +313,25 @@ static const char *covering_source(const source *src, int n,
   return otherwise;
 }
 
+/* The ports of the default PORT4ME_EXCLUDE_UNSAFE, {chrome} and {firefox}
+ * with the built-in lists: parsed once, as every call that leaves the three
+ * PORT4ME_EXCLUDE_UNSAFE variables unset excludes the same ports. */
+static const char default_unsafe_text[] = "{chrome},{firefox}";
+
+static const p4m_set *default_unsafe(const p4m_tokens *tok)
+{
+  static p4m_set set;   /* (static: starts empty) */
+  static int ready = 0;
+  if (!ready) {
+    p4m_spec_error e;
+    /* the built-in lists parse: tools/ctest checks them */
+    (void) p4m_spec_parse(default_unsafe_text, strlen(default_unsafe_text),
+                          tok, add_to_set, &set, &e);
+    ready = 1;
+  }
+  return &set;
+}
+
 static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
 {
   source inc[2], exc[3], pre[2];
@@ -332,8 +360,14 @@ static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
   exc[0] = arg_or_var(in, &in->exclude, "exclude", P4M_VAR_EXCLUDE);
   exc[1] = var_source(p4m_var_names[P4M_VAR_EXCLUDE_SITE],
                       var(in, P4M_VAR_EXCLUDE_SITE));
-  exc[2] = var_source(p4m_var_names[P4M_VAR_UNSAFE],
-                      unsafe ? unsafe : "{chrome},{firefox}");
+  exc[2] = var_source(p4m_var_names[P4M_VAR_UNSAFE], unsafe);
+  if (unsafe == NULL) {
+    if (in->env[P4M_VAR_UNSAFE_CHROME] == NULL &&
+        in->env[P4M_VAR_UNSAFE_FIREFOX] == NULL)
+      exc[2].ports = default_unsafe(&tok);
+    else
+      exc[2].text = default_unsafe_text;
+  }
   p4m_set_clear(&cfg->exclude);
   if (read_sources(exc, 3, &tok, add_to_set, &cfg->exclude,
                    &cfg->exclude_from, err) != 0)

@@ -512,7 +512,7 @@ test_that("debug names the user's source; an empty variable is unset", {
 })
 
 test_that("without any name for the user, the error says so", {
-  env <- rep(NA_character_, length(port4me:::the$vars) - 1L)
+  env <- rep(NA_character_, port4me:::the$n_c_vars)
   env[match("_PORT4ME_CHECK_AVAILABLE_PORTS_", port4me:::the$vars)] <- "any"
   e <- tryCatch(.Call(port4me:::R_port4me, NULL, NULL, NULL, NULL, NULL, NULL,
                       1L, NULL, NULL, NULL, NULL, env, NULL),
@@ -546,7 +546,7 @@ test_that("a prepend list of every port is kept whole", {
 # debug line that names the claims folder.
 claims_line <- function(...) {
   vars <- port4me:::the$vars
-  env <- rep(NA_character_, length(vars) - 1L)
+  env <- rep(NA_character_, port4me:::the$n_c_vars)
   v <- c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any", PORT4ME_DEBUG = "true", ...)
   env[match(names(v), vars)] <- v
   out <- capture_stderr(.Call(port4me:::R_port4me, NULL, "alice", NULL, NULL,
