@@ -32,12 +32,14 @@ void p4m_report_set(const p4m_set *x, p4m_emit_fn emit, void *ctx)
 void p4m_report_list(const uint16_t *ports, size_t n, p4m_emit_fn emit,
                      void *ctx)
 {
-  size_t i = 0, j;
+  size_t i, start = 0;
   if (n == 0) emit(ctx, "none");
-  while (i < n) {
-    for (j = i; j + 1 < n && ports[j + 1] == ports[j] + 1; j++) ;
-    emit_range(ports[i], ports[j], i == 0, emit, ctx);
-    i = j + 1;
+  /* a run of consecutive ports ends at the last port or before a gap */
+  for (i = 1; i <= n; i++) {
+    if (i == n || ports[i] != ports[i - 1] + 1) {
+      emit_range(ports[start], ports[i - 1], start == 0, emit, ctx);
+      start = i;
+    }
   }
 }
 

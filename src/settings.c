@@ -240,7 +240,7 @@ static int read_source(const source *src, const p4m_tokens *tok,
                        p4m_error *err)
 {
   const char *text = src->arg ? src->arg->text : src->text;
-  p4m_spec_error e;
+  p4m_spec_error e = { P4M_SPEC_IN_SELF, 0, "" };
   size_t i;
   counting c;
   p4m_range_fn fn = count_range;

@@ -1,6 +1,6 @@
 /*
  * socket-shim.c - an LD_PRELOAD library that makes socket(), bind() and
- * listen() of TCP sockets fail on demand, to test how port4me reacts to
+ * listen() of TCP sockets (and unlinkat()) fail on demand, to test how port4me reacts to
  * socket layers that do not work (SPEC section 5).  Linux/glibc (and other
  * systems with dlsym(RTLD_NEXT)); test-only, not part of the package's code.
  *
@@ -24,6 +24,10 @@
  *   P4M_SHIM_BIND_DELAY_US  if set, every bind() of a TCP socket first
  *                     sleeps that many microseconds (a slow socket layer,
  *                     to make a long search that a test can interrupt).
+ *   P4M_SHIM_UNLINKAT unlinkat(): WHERE is a file name as passed (a claim
+ *                     file of port4me is named by its port, "30845"), or
+ *                     any.  (Not a socket call: it lets a test make the
+ *                     removal of a port claim fail.)
  *   P4M_SHIM_LOG      if set, a file to which every injected failure appends
  *                     a line "socket inet6 EACCES", "bind 127.0.0.1:30845
  *                     EADDRNOTAVAIL", "listen [::1]:30845 ENOBUFS", ... so that a test can prove that the
@@ -238,4 +242,37 @@ int listen(int fd, int backlog) {
     }
   }
   return real(fd, backlog);
+}
+
+/* The errno that P4M_SHIM_UNLINKAT gives for removing `name`, or 0. */
+static int shim_unlinkat_errno(const char *name) {
+  const char *var = "P4M_SHIM_UNLINKAT", *spec = getenv(var);
+  char buf[512];
+  char *save = NULL, *tok;
+  if (spec == NULL || *spec == '\0' || name == NULL) return 0;
+  if (strlen(spec) >= sizeof(buf)) shim_die(var, spec, "too long");
+  strcpy(buf, spec);
+  for (tok = strtok_r(buf, ",", &save); tok != NULL;
+       tok = strtok_r(NULL, ",", &save)) {
+    char *eq = strrchr(tok, '=');
+    if (eq == NULL) shim_die(var, tok, "expected WHERE=ERRNO");
+    *eq = '\0';
+    if (strcmp(tok, "any") == 0 || strcmp(tok, name) == 0)
+      return shim_errno_value(var, tok, eq + 1);
+  }
+  return 0;
+}
+
+int unlinkat(int dirfd, const char *name, int flags) {
+  static int (*real)(int, const char *, int) = NULL;
+  int e;
+  if (real == NULL)
+    *(void **) (&real) = dlsym(RTLD_NEXT, "unlinkat");
+  e = shim_unlinkat_errno(name);
+  if (e != 0) {
+    shim_log("unlinkat", name, e);
+    errno = e;
+    return -1;
+  }
+  return real(dirfd, name, flags);
 }

@@ -413,6 +413,31 @@ test_that("a claim on a port that turns out busy is released at once", {
   expect_identical(port4me(user = user), seq3[3])
 })
 
+test_that("a claim on a busy port that cannot be removed is an error, not a port", {
+  skip_unless_shim()
+  # In a child with the shim: the user's first free port is then held by a
+  # listener, and removing its claim file fails (unlinkat() gives EACCES
+  # for that name only).  The search must stop with port4me_system rather
+  # than go on and hand out the next port while the busy one stays claimed.
+  x <- sf_eval(paste0(
+    'p <- port4me::port4me(user = "shimclaim", tool = "release");',
+    'srv <- serverSocket(p);',
+    'Sys.setenv(P4M_SHIM_UNLINKAT = paste0(p, "=EACCES"));',
+    'r <- try_p4m(port4me::port4me(user = "shimclaim", tool = "release",',
+    '                                reserve = 60));',
+    'c(list(p = p), r)'
+  ))
+  info <- x$info
+  v <- x$value
+  expect_type(v$p, "integer")
+  expect_null(v$value, info = info)
+  expect_true("port4me_system" %in% v$class, info = info)
+  expect_match(v$error, "^Cannot read or write a port claim: ", info = info)
+  expect_match(v$error, sprintf(
+    "cannot remove '.*/claims/%d': Permission denied", v$p), info = info)
+  expect_identical(x$res$log, paste("unlinkat", v$p, "EACCES"), info = info)
+})
+
 # ---- the race -----------------------------------------------------------
 
 # N processes of one user and tool start together: each waits at a barrier
