@@ -107,8 +107,13 @@ static int shim_where_matches(const char *var, const char *rule,
   return 0;
 }
 
-/* The errno to inject for this call, or 0. */
-static int shim_lookup(const char *var, int family, const char *addr) {
+/* The errno that the first matching rule of `var` gives, or 0: each rule
+   is WHERE=ERRNO, and match(var, rule, WHERE, ctx) says whether WHERE
+   applies to this call. */
+typedef int (*shim_match_fn)(const char *var, const char *rule,
+                             const char *where, const void *ctx);
+
+static int shim_rules(const char *var, shim_match_fn match, const void *ctx) {
   const char *spec = getenv(var);
   char buf[512];
   char *save = NULL, *tok;
@@ -120,10 +125,25 @@ static int shim_lookup(const char *var, int family, const char *addr) {
     char *eq = strrchr(tok, '=');
     if (eq == NULL) shim_die(var, tok, "expected WHERE=ERRNO");
     *eq = '\0';
-    if (shim_where_matches(var, tok, tok, family, addr))
-      return shim_errno_value(var, tok, eq + 1);
+    if (match(var, tok, tok, ctx)) return shim_errno_value(var, tok, eq + 1);
   }
   return 0;
+}
+
+typedef struct { int family; const char *addr; } shim_call;
+
+static int shim_socket_match(const char *var, const char *rule,
+                             const char *where, const void *ctx) {
+  const shim_call *c = (const shim_call *) ctx;
+  return shim_where_matches(var, rule, where, c->family, c->addr);
+}
+
+/* The errno to inject for this socket call, or 0. */
+static int shim_lookup(const char *var, int family, const char *addr) {
+  shim_call c;
+  c.family = family;
+  c.addr = addr;
+  return shim_rules(var, shim_socket_match, &c);
 }
 
 static void shim_log(const char *what, const char *where, int e) {
@@ -244,23 +264,11 @@ int listen(int fd, int backlog) {
   return real(fd, backlog);
 }
 
-/* The errno that P4M_SHIM_UNLINKAT gives for removing `name`, or 0. */
-static int shim_unlinkat_errno(const char *name) {
-  const char *var = "P4M_SHIM_UNLINKAT", *spec = getenv(var);
-  char buf[512];
-  char *save = NULL, *tok;
-  if (spec == NULL || *spec == '\0' || name == NULL) return 0;
-  if (strlen(spec) >= sizeof(buf)) shim_die(var, spec, "too long");
-  strcpy(buf, spec);
-  for (tok = strtok_r(buf, ",", &save); tok != NULL;
-       tok = strtok_r(NULL, ",", &save)) {
-    char *eq = strrchr(tok, '=');
-    if (eq == NULL) shim_die(var, tok, "expected WHERE=ERRNO");
-    *eq = '\0';
-    if (strcmp(tok, "any") == 0 || strcmp(tok, name) == 0)
-      return shim_errno_value(var, tok, eq + 1);
-  }
-  return 0;
+/* P4M_SHIM_UNLINKAT: WHERE is "any" or the name given to unlinkat(). */
+static int shim_name_match(const char *var, const char *rule,
+                           const char *where, const void *ctx) {
+  (void) var; (void) rule;
+  return strcmp(where, "any") == 0 || strcmp(where, (const char *) ctx) == 0;
 }
 
 int unlinkat(int dirfd, const char *name, int flags) {
@@ -268,7 +276,7 @@ int unlinkat(int dirfd, const char *name, int flags) {
   int e;
   if (real == NULL)
     *(void **) (&real) = dlsym(RTLD_NEXT, "unlinkat");
-  e = shim_unlinkat_errno(name);
+  e = shim_rules("P4M_SHIM_UNLINKAT", shim_name_match, name);
   if (e != 0) {
     shim_log("unlinkat", name, e);
     errno = e;
