@@ -303,6 +303,11 @@ report <- c(report,
           }))
 )
 
+report <- c(report, "",
+  paste("How these times compare with the package before R read the",
+        "environment (issue 8), measured in turns on one machine:",
+        "`bench/BEFORE-AFTER.md`, written by `Rscript bench/ab.R`."))
+
 writeLines(report, outfile)
 message("Wrote ", outfile)
 writeLines(report)

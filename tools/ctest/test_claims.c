@@ -622,8 +622,19 @@ static void test_basic(void)
   join(p, sizeof p, c.dir, SEP "65535");
   snprintf(want, sizeof want, "101000000000.000 %lu\n", pid);
   CHECK(strcmp(read_file(p, got, sizeof got), want) == 0, "holds '%s'", got);
+  CHECK(p4m_claims_check(&c, 65535, 1e11, &until, &e) == 1 &&
+        until == 1e11 + 1e9, "port 65535 is claimed");
+  CHECK(p4m_claims_release(&c, 65535, 1e11 + 1e9, &e) == 0 && !exists(p),
+        "and released");
   CHECK(p4m_claims_take(&c, 1, 0, 0.001, &until, &e) == 0 && until == 0.001,
         "the smallest times and port 1");
+  CHECK(p4m_claims_check(&c, 1, 0, &until, &e) == 1 && until == 0.001,
+        "port 1 is claimed");
+  CHECK(p4m_claims_release(&c, 1, 0, &e) == 1,
+        "until 0 (no claim ends then): nothing to release");
+  join(p, sizeof p, c.dir, SEP "1");
+  CHECK(p4m_claims_release(&c, 1, 0.001, &e) == 0 && !exists(p),
+        "port 1 released");
 
   /* hand-written and broken claim files */
   join(p, sizeof p, c.dir, SEP "2000");
