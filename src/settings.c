@@ -173,20 +173,19 @@ typedef struct {
 static source arg_or_var(const p4m_input *in, const p4m_ports_arg *arg,
                          const char *arg_name, int v)
 {
-  source s;
+  source s = { NULL, NULL, NULL, NULL };
   if (arg->given) {
-    s.name = arg_name; s.arg = arg; s.text = NULL;
+    s.name = arg_name; s.arg = arg;
   } else {
-    s.name = p4m_var_names[v]; s.arg = NULL; s.text = var(in, v);
+    s.name = p4m_var_names[v]; s.text = var(in, v);
   }
-  s.ports = NULL;
   return s;
 }
 
 static source var_source(const char *name, const char *text)
 {
-  source s;
-  s.name = name; s.arg = NULL; s.text = text; s.ports = NULL;
+  source s = { NULL, NULL, NULL, NULL };
+  s.name = name; s.text = text;
   return s;
 }
 
