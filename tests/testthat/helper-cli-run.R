@@ -82,23 +82,29 @@ cli_run_all <- function(cases, jobs = 4L, timeout = 60) {
   first
 }
 
+# (An exit status that processx could not collect, NA, can happen with the
+# older processx of Debian 11 when the child was reaped elsewhere; such a
+# case runs again, up to twice, rather than failing on a lost status.)
 cli_run_each <- function(cases, jobs, timeout) {
   results <- vector("list", length(cases))
   running <- list()
-  next_case <- 1L
-  while (next_case <= length(cases) || length(running) > 0L) {
-    while (length(running) < jobs && next_case <= length(cases)) {
-      case <- cases[[next_case]]
+  queue <- seq_along(cases)
+  tries <- integer(length(cases))
+  while (length(queue) > 0L || length(running) > 0L) {
+    while (length(running) < jobs && length(queue) > 0L) {
+      i <- queue[[1L]]
+      queue <- queue[-1L]
+      case <- cases[[i]]
+      tries[[i]] <- tries[[i]] + 1L
       proc <- processx::process$new(
         rscript_bin(), case$args, env = cli_child_env(case$env),
         wd = case$wd, stdout = "|", stderr = "|", stdin = NULL,
         cleanup = TRUE
       )
       running[[length(running) + 1L]] <- list(
-        i = next_case, proc = proc, start = Sys.time(),
+        i = i, proc = proc, start = Sys.time(),
         out = character(), err = character()
       )
-      next_case <- next_case + 1L
     }
     processx::poll(lapply(running, `[[`, "proc"), 50L)
     keep <- logical(length(running))
@@ -112,12 +118,17 @@ cli_run_each <- function(cases, jobs, timeout) {
         r$proc$wait()
         r$out <- c(r$out, r$proc$read_all_output())
         r$err <- c(r$err, r$proc$read_all_error())
-        results[[r$i]] <- list(
-          status = r$proc$get_exit_status(),
-          stdout = paste(r$out, collapse = ""),
-          stderr = paste(r$err, collapse = ""),
-          timeout = over
-        )
+        status <- r$proc$get_exit_status()
+        if (is.na(status) && !over && tries[[r$i]] < 3L) {
+          queue <- c(queue, r$i)
+        } else {
+          results[[r$i]] <- list(
+            status = status,
+            stdout = paste(r$out, collapse = ""),
+            stderr = paste(r$err, collapse = ""),
+            timeout = over
+          )
+        }
       } else {
         keep[k] <- TRUE
         running[[k]] <- r
