@@ -1,7 +1,7 @@
 /*
  * socket-shim.c - an LD_PRELOAD library that makes socket(), bind() and
- * listen() of TCP sockets (and unlinkat()) fail on demand, to test how port4me reacts to
- * socket layers that do not work (SPEC section 5).  Linux/glibc (and other
+ * listen() of TCP sockets (and unlinkat()) fail on demand, to test how
+ * port4me reacts to socket layers that do not work (SPEC section 5).  Linux/glibc (and other
  * systems with dlsym(RTLD_NEXT)); test-only, not part of the package's code.
  *
  * Build:  cc -shared -fPIC -o socket-shim.so socket-shim.c -ldl
