@@ -996,24 +996,39 @@ static void test_links_and_modes(void)
 /* ------------------------------------------------------------------ */
 /* POSIX: the lock is honoured                                          */
 
+/* Lock the .lock file of c as another process holding it would (fcntl,
+   the whole file): the descriptor that holds the lock, or -1. */
+static int hold_lock(const p4m_claims *c)
+{
+  char p[PBUF];
+  struct flock fl;
+  int fd;
+  join(p, sizeof p, c->dir, SEP ".lock");
+  fd = open(p, O_RDWR);
+  if (fd < 0) return -1;
+  memset(&fl, 0, sizeof fl);
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  if (fcntl(fd, F_SETLK, &fl) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 static void test_lock_wait(void)
 {
   p4m_claims c;
   p4m_claims_error e;
-  char p[PBUF], q[PBUF];
-  struct flock fl;
+  char p[PBUF];
   int fd, status = -1;
   pid_t pid;
   double until;
 
   if (open_new(&c, "locked") != 0) { n_fail++; return; }
   CHECK(p4m_claims_take(&c, 5000, 1000, 1, &until, &e) == 0, "lock file");
-  join(p, sizeof p, c.dir, SEP ".lock");
-  fd = open(p, O_RDWR);
-  memset(&fl, 0, sizeof fl);
-  fl.l_type = F_WRLCK;
-  fl.l_whence = SEEK_SET;
-  CHECK(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0, "hold the lock");
+  fd = hold_lock(&c);
+  CHECK(fd >= 0, "hold the lock");
   fflush(stdout);
   pid = fork();
   if (pid == 0) {
@@ -1031,9 +1046,8 @@ static void test_lock_wait(void)
   /* an expired claim is not removed by check while the lock is held */
   join(p, sizeof p, c.dir, SEP "5002");
   write_file(p, "1.000 1\n");
-  join(q, sizeof q, c.dir, SEP ".lock");
-  fd = open(q, O_RDWR);
-  CHECK(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0, "hold the lock");
+  fd = hold_lock(&c);
+  CHECK(fd >= 0, "hold the lock");
   pid = fork();
   if (pid == 0) {
     _exit(p4m_claims_check(&c, 5002, 1000, &until, &e) == 0 ? 0 : 1);
@@ -1361,8 +1375,6 @@ static void test_lock_signals(void)
 {
   p4m_claims c;
   p4m_claims_error e;
-  char p[PBUF];
-  struct flock fl;
   int fd, status = -1, k, ended = 0;
   pid_t pid;
   double until;
@@ -1370,12 +1382,8 @@ static void test_lock_signals(void)
 
   if (open_new(&c, "signalled") != 0) { n_fail++; return; }
   CHECK(p4m_claims_take(&c, 5100, 1000, 1, &until, &e) == 0, "lock file");
-  join(p, sizeof p, c.dir, SEP ".lock");
-  fd = open(p, O_RDWR);
-  memset(&fl, 0, sizeof fl);
-  fl.l_type = F_WRLCK;
-  fl.l_whence = SEEK_SET;
-  CHECK(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0, "hold the lock");
+  fd = hold_lock(&c);
+  CHECK(fd >= 0, "hold the lock");
   {
     /* the handler is set before fork(), so that no signal can reach the
        child before it has one */
@@ -1802,17 +1810,9 @@ static void test_faults(void)
     fflush(stdout);
     pid = fork();
     if (pid == 0) {
-      struct flock fl;
-      char q[PBUF];
-      int fd;
       close(go[0]);
       close(done[1]);
-      join(q, sizeof q, c.dir, SEP ".lock");
-      fd = open(q, O_RDWR);
-      memset(&fl, 0, sizeof fl);
-      fl.l_type = F_WRLCK;
-      fl.l_whence = SEEK_SET;
-      if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0) _exit(1);
+      if (hold_lock(&c) < 0) _exit(1);
       if (write(go[1], "g", 1) != 1) _exit(1);
       if (read(done[0], &ch, 1) < 0) _exit(1);   /* until the parent is done */
       _exit(0);
