@@ -67,6 +67,14 @@ mio_xdg <- function(env = parent.frame()) {
   dir
 }
 
+# The claims folder below xdg, made with exactly `mode` (whatever the umask).
+mio_claims_folder <- function(xdg, mode) {
+  cl <- file.path(xdg, "port4me")
+  dir.create(cl, mode = mode)
+  Sys.chmod(cl, mode, use_umask = FALSE)
+  cl
+}
+
 test_that("without debug nothing is written to stderr; with debug, the reasons", {
   xdg <- mio_xdg()
   user <- mio_user("quiet")
@@ -293,9 +301,7 @@ test_that("a long list from few candidates is the cycle repeated, and quick", {
 test_that("a claims folder open to others is an error, with or without reserve", {
   skip_on_os("windows")
   xdg <- mio_xdg()
-  cl <- file.path(xdg, "port4me")
-  dir.create(cl, mode = "0755")
-  Sys.chmod(cl, "0755", use_umask = FALSE)
+  cl <- mio_claims_folder(xdg, "0755")
   user <- mio_user("badfolder")
   with_env(c(XDG_RUNTIME_DIR = xdg, PORT4ME_RESERVE = NA), {
     for (reserve in list(NULL, 0, 30)) {
@@ -314,9 +320,7 @@ test_that("a claims folder open to others is an error, with or without reserve",
 test_that("a claim that cannot be removed is an error (search, reserve, test)", {
   skip_on_os("windows")
   xdg <- mio_xdg()
-  cl <- file.path(xdg, "port4me")
-  dir.create(cl, mode = "0700")
-  Sys.chmod(cl, "0700", use_umask = FALSE)
+  cl <- mio_claims_folder(xdg, "0700")
   user <- mio_user("stuck")
   with_env(c(XDG_RUNTIME_DIR = xdg, PORT4ME_RESERVE = NA,
              `_PORT4ME_CHECK_AVAILABLE_PORTS_` = "any"), {
