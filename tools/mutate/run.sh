@@ -250,6 +250,22 @@ run_watched() {
   return "$rc"
 }
 
+# c_stage LIMIT LOG NAME PATTERN CMD...: a C test of the mutant (in
+# run_one): a timeout or a failure sets run_one's status, and its detail to
+# NAME and the first line of LOG that matches PATTERN (else the last line).
+c_stage() {
+  local limit=$1 log=$2 name=$3 pat=$4 rc line; shift 4
+  run_bounded "$limit" "$log" "$@"
+  rc=$?
+  if [ "$rc" = 124 ]; then status=timeout; detail="$name timed out"
+  elif [ "$rc" != 0 ]; then
+    status=killed
+    line=$(grep -m1 -E "$pat" "$log")
+    [ -n "$line" ] || line=$(tail -n 1 "$log")
+    detail="$name: $(printf '%s' "$line" | cut -c1-150)"
+  fi
+}
+
 run_one() {  # run_one N ID FILE: writes $work/results/N
   local n=$1 id=$2 file=$3 t0 status detail="" cmd o rc
   d=$work/m/$n
@@ -269,16 +285,9 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
     detail=$(grep -m1 -E "error" "$d/build.log")
   elif [ "$file" = claims.c ]; then
     # the C tests of claims.c first: most mutants die there in seconds
-    run_bounded "$cl_timeout" "$d/cl.log" env TMPDIR="$d/tmp" \
+    c_stage "$cl_timeout" "$d/cl.log" test_claims \
+      '^FAIL|runtime error|Sanitizer|make: \*\*\*' env TMPDIR="$d/tmp" \
       bash "$here/ctest-claims.sh" run "$d/src" "$work/cl/test_claims.o" "$d/cl"
-    rc=$?
-    if [ "$rc" = 124 ]; then status=timeout; detail="test_claims timed out"
-    elif [ "$rc" != 0 ]; then
-      status=killed
-      detail=$(grep -m1 -E '^FAIL|runtime error|Sanitizer|make: \*\*\*' "$d/cl.log")
-      [ -n "$detail" ] || detail=$(tail -n 1 "$d/cl.log")
-      detail="test_claims: $(printf '%s' "$detail" | cut -c1-150)"
-    fi
   fi
   if [ "$status" = survived ] &&
      ! (cd "$d/src" && eval "$link_cmd") >> "$d/build.log" 2>&1; then
@@ -290,16 +299,9 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
     if [ "$file" = freeport.c ]; then
       cp -a "$work/ct" "$d/ct"
       cp "$d/src/freeport.c" "$d/ct/src/"
-      run_bounded "$ct_timeout" "$d/ct.log" env TMPDIR="$d/tmp" \
-        "${isolate[@]}" bash "$d/ct/check.sh"
-      rc=$?
-      if [ "$rc" = 124 ]; then status=timeout; detail="tools/ctest timed out"
-      elif [ "$rc" != 0 ]; then
-        status=killed
-        detail=$(grep -m1 -E '^FAIL|ERROR SUMMARY: [1-9]|runtime error|Sanitizer|\((error|warning)\)|[1-9][0-9]* failed|make: \*\*\*' "$d/ct.log")
-        [ -n "$detail" ] || detail=$(tail -n 1 "$d/ct.log")
-        detail="tools/ctest: $(printf '%s' "$detail" | cut -c1-150)"
-      fi
+      c_stage "$ct_timeout" "$d/ct.log" tools/ctest \
+        '^FAIL|ERROR SUMMARY: [1-9]|runtime error|Sanitizer|\((error|warning)\)|[1-9][0-9]* failed|make: \*\*\*' \
+        env TMPDIR="$d/tmp" "${isolate[@]}" bash "$d/ct/check.sh"
     fi
     if [ "$status" = survived ]; then
       # (a private HOME: a mutant of the claims-folder rule may write there)
