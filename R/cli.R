@@ -80,191 +80,107 @@
 #' @seealso [port4me()]
 #' @export
 print.port4me_function <- function(x, ...) {
-  if (!interactive() && cli_invoked(commandArgs())) {
-    status <- cli_main(cli_args(commandArgs()))
-    quit(save = "no", status = status, runLast = FALSE)
+  if (!interactive() && !is.null(args <- cli_args(commandArgs()))) {
+    quit(save = "no", status = cli_main(args), runLast = FALSE)
   }
   print(unclass(x), ...)
   invisible(x)
 }
 
-# Was R started with `-e port4me::port4me` (as by
-# `Rscript -e port4me::port4me ...`)?  Only R's own arguments count, i.e.
-# those before the first "--args".
-cli_invoked <- function(args) {
-  n <- match("--args", args, nomatch = length(args) + 1L) - 1L
-  args <- args[seq_len(n)]
-  e <- which(args == "-e")
-  e <- e[e < n]
-  any(trimws(args[e + 1L]) %in% cli_expressions)
-}
-
-cli_expressions <- c("port4me::port4me", "port4me:::port4me")
-
-# The command line's own arguments: everything after the expression, less
-# R's "--args" markers.  R >= 4.2 puts "--args" after the expression itself
-# and again where the user wrote it (`Rscript -e port4me::port4me --args
-# --user=alice`, as older R versions need); R < 4.2 passes options written
-# without "--args" to R itself (which warns about them) and not to the
-# script, so they are taken from the full command line as well.
+# The command line's own arguments, or NULL when R was not started as the
+# command line: R's own arguments (those before the first "--args") hold
+# `-e` expressions of which the last one is the function itself
+# (`port4me::port4me`, `port4me:::port4me`, or `port4me` with the package
+# attached; with white space, a `;` or other expressions before it, as R
+# reads them).  The command
+# line's arguments are those after the last expression, less R's "--args"
+# markers: R >= 4.2 puts one after the expressions, and again where the
+# user wrote it (`Rscript -e port4me::port4me --args --user=alice`, as
+# older R needs); R < 4.2 passes options written without "--args" to R
+# itself (which warns about them), so they are read from there too (see
+# cli_old_r()).  The arguments are not touched as text here: they may be
+# bytes that are not valid in this session (the C parser takes bytes).
 cli_args <- function(args) {
-  e <- which(args == "-e" & c(trimws(args[-1L]) %in% cli_expressions, FALSE))
-  if (length(e) == 0L) return(character())
-  args <- args[-seq_len(e[[1L]] + 1L)]
-  args[args != "--args"]
+  n <- match("--args", args, nomatch = length(args) + 1L) - 1L
+  e <- which(args[seq_len(n)] == "-e")
+  e <- e[e < length(args)]
+  if (length(e) == 0L) return(NULL)
+  # (Rscript hands R the expressions with " " as "~+~" and newlines as
+  # "~n~")
+  code <- gsub("~+~", " ", args[e + 1L], fixed = TRUE, useBytes = TRUE)
+  code <- gsub("~n~", "\n", code, fixed = TRUE, useBytes = TRUE)
+  code <- tryCatch(parse(text = code, keep.source = FALSE),
+                   error = function(err) NULL)
+  if (length(code) == 0L || !cli_expression(code[[length(code)]])) {
+    return(NULL)
+  }
+  rest <- args[-seq_len(e[[length(e)]] + 1L)]
+  if (getRversion() < "4.2.0" && !("--args" %in% args)) {
+    cli_old_r(rest)
+  }
+  rest[rest != "--args"]
 }
 
-# The options: each maps to the port4me() argument in `cli_options`, or is
-# a flag.
-cli_options <- c(tool = "tool", user = "user", prepend = "prepend",
-                 include = "include", exclude = "exclude", skip = "skip",
-                 list = "list", test = "test", "max-tries" = "max_tries",
-                 "must-work" = "must_work", reserve = "reserve")
-cli_flag_options <- c("help", "version", "debug")
+cli_expression <- function(expr) {
+  identical(expr, quote(port4me::port4me)) ||
+    identical(expr, quote(port4me:::port4me)) ||
+    identical(expr, quote(port4me))
+}
 
-# How an error names its source on the command line: an option the user
-# gave is named as that option ("--include"), anything else as in R.
-cli_label <- function(source, given) {
-  opt <- names(cli_options)[match(source, cli_options)]
-  if (!is.na(opt) && opt %in% given) paste0("--", opt) else p4m_label(source)
+# R before 4.2, options without "--args": R's own front end has split the
+# command line again, at white space inside quoted values too
+# (`--exclude='1-2, 3-4'` arrives as `--exclude=1-2,` and `3-4`).  Where
+# that can have changed what the user typed, stop instead of guessing: a
+# value that ends in a separator, a second bare word, or a bare word that
+# looks like ports.
+cli_old_r <- function(args) {
+  args <- args[args != "--args"]
+  bare <- args[!startsWith(args, "-")]
+  opts <- args[startsWith(args, "--") & grepl("=", args, fixed = TRUE,
+                                              useBytes = TRUE)]
+  split <- length(bare) > 1L ||
+    any(grepl("^[0-9{][0-9,{}a-z -]*$", bare, useBytes = TRUE)) ||
+    any(grepl("[, \t]$", opts, useBytes = TRUE))
+  if (split) {
+    p4m_stop("invalid", paste0(
+      "R ", getRversion(), " splits option values at white space when ",
+      "the options are not after --args; write --args before the options, ",
+      "e.g. Rscript -e port4me::port4me --args --exclude='8000-8099, 9000'"),
+      "--args")
+  }
 }
 
 # Run the command line on `args`.  Writes the result to stdout and errors to
-# stderr; returns the exit status: 0 success (--test: free), 1 not free
-# (--test only), 2 error.  A reader that closes stdout early is no error.
+# stderr; returns the exit status: 0 success (--test: free; --release: a
+# claim was dropped), 1 not free or no claim (--test, --release), 2 error.
 cli_main <- function(args) {
-  given <- character()
-  # --help (or -h) before any "--" wins over everything else, errors too
-  before <- args[seq_len(match("--", args, nomatch = length(args) + 1L) - 1L)]
-  if (any(before %in% c("--help", "-h"))) {
-    cli_write(cli_help)
-    return(0L)
-  }
   tryCatch({
-    opts <- cli_parse(args)
-    given <- names(opts)
-    cli_run(opts)
-  }, error = function(e) {
-    msg <- conditionMessage(e)
-    if (inherits(e, "port4me_error") && !is.null(e$source)) {
-      msg <- paste0(cli_label(e$source, given), e$detail)
+    values <- .Call(R_port4me_cli, args)
+    action <- attr(values, "action")
+    if (action == "help") {
+      cli_write(cli_help())
+      return(0L)
     }
-    cat("Error: ", msg, "\n", sep = "", file = stderr())
+    if (action == "version") {
+      cli_write(getNamespaceVersion("port4me")[[1L]])
+      return(0L)
+    }
+    given <- as.list(values)
+    given[is.na(values)] <- list(NULL)
+    # names from the command line are in the session's encoding
+    for (i in the$name_rows) {
+      if (!is.null(given[[i]]) && !is.na(y <- to_utf8(given[[i]]))) {
+        given[[i]] <- y
+      }
+    }
+    res <- run_c(given, 2L, is.null(given[[the$user_row]]))
+    if (is.logical(res)) return(if (isTRUE(res)) 0L else 1L)
+    cli_write(res)
+    0L
+  }, error = function(e) {
+    cat("Error: ", conditionMessage(e), "\n", sep = "", file = stderr())
     2L
   })
-}
-
-cli_stop <- function(...) p4m_stop("invalid", sprintf(...))
-
-# Parse the arguments into a list of option values (strings, named by
-# option) and flags (TRUE when given).
-cli_parse <- function(args) {
-  opts <- list()
-  bare <- character()
-  only_bare <- FALSE
-  i <- 0L
-  while (i < length(args)) {
-    i <- i + 1L
-    arg <- args[[i]]
-    if (only_bare || !startsWith(arg, "-") || identical(arg, "-")) {
-      bare <- c(bare, arg)
-      next
-    }
-    if (identical(arg, "--")) {
-      only_bare <- TRUE
-      next
-    }
-    if (identical(arg, "-h")) arg <- "--help"
-    if (!startsWith(arg, "--")) {
-      cli_stop("unknown option '%s'; see --help", arg)
-    }
-    # (bytes: a value need not be valid text in this session's encoding;
-    # port4me() says so, naming the option)
-    eq <- grepl("=", arg, fixed = TRUE, useBytes = TRUE)
-    name <- sub("^--([^=]*).*$", "\\1", arg, useBytes = TRUE)
-    if (name %in% cli_flag_options) {
-      if (eq) cli_stop("option --%s takes no value, not '%s'", name, arg)
-      opts[[name]] <- TRUE
-    } else if (name %in% names(cli_options)) {
-      if (eq) {
-        value <- sub("^--[^=]*=", "", arg, useBytes = TRUE)
-      } else {
-        if (i == length(args) || startsWith(args[[i + 1L]], "--")) {
-          cli_stop("option --%s needs a value (--%s=<value>)", name, name)
-        }
-        i <- i + 1L
-        value <- args[[i]]
-      }
-      opts[[name]] <- value
-    } else {
-      cli_stop("unknown option '%s'; see --help", arg)
-    }
-  }
-  if (length(bare) > 1L) {
-    cli_stop("only one tool may be given, not %s",
-             paste0("'", bare, "'", collapse = " and "))
-  }
-  if (length(bare) == 1L) {
-    if (!is.null(opts[["tool"]])) {
-      cli_stop("the tool is given twice: as '%s' and as --tool=%s",
-               bare, opts[["tool"]])
-    }
-    opts[["tool"]] <- bare
-  }
-  opts
-}
-
-# A whole number in [min, max] given as the value of an option; `name` is
-# the port4me() argument, which errors name (as the option, see cli_label).
-cli_count <- function(value, name, min, max = .Machine$integer.max) {
-  n <- if (grepl("^[0-9]{1,10}$", value)) as.numeric(value) else NA_real_
-  if (is.na(n) || n < min || n > max) {
-    invalid(name, " must be a whole number in %s..%s, not '%s'",
-            format(min), format(max, scientific = FALSE), value)
-  }
-  as.integer(n)
-}
-
-cli_flag <- function(value, name) {
-  if (value %in% c("true", "TRUE", "True", "1", "yes")) return(TRUE)
-  if (value %in% c("false", "FALSE", "False", "0", "no")) return(FALSE)
-  invalid(name, " must be true or false, not '%s'", value)
-}
-
-# port4me()'s arguments from the options' values.
-cli_arguments <- function(opts) {
-  args <- list()
-  for (opt in intersect(names(cli_options), names(opts))) {
-    name <- cli_options[[opt]]
-    value <- opts[[opt]]
-    args[[name]] <- switch(
-      name,
-      user = if (nzchar(value)) value else invalid(name, " must not be empty"),
-      skip = , reserve = cli_count(value, name, 0),
-      list = , max_tries = cli_count(value, name, 1),
-      test = cli_count(value, name, 1, 65535),
-      must_work = cli_flag(value, name),
-      value
-    )
-  }
-  args
-}
-
-cli_run <- function(opts) {
-  if (isTRUE(opts$version)) {
-    cli_write(getNamespaceVersion("port4me")[[1L]])
-    return(0L)
-  }
-  if (isTRUE(opts$debug)) {
-    old <- Sys.getenv("PORT4ME_DEBUG", unset = NA)
-    on.exit(if (is.na(old)) Sys.unsetenv("PORT4ME_DEBUG") else
-      Sys.setenv(PORT4ME_DEBUG = old))
-    Sys.setenv(PORT4ME_DEBUG = "true")
-  }
-  res <- do.call(port4me, cli_arguments(opts))
-  if (is.logical(res)) return(if (isTRUE(res)) 0L else 1L)
-  cli_write(res)
-  0L
 }
 
 # Write lines to stdout; a reader that has gone away (`| head -1`) ends the
@@ -274,56 +190,45 @@ cli_write <- function(lines) {
   invisible()
 }
 
-cli_help <- c(
-  "port4me: Get the Same, Personal, Free TCP Port over and over",
-  "",
-  "Usage:",
-  "  Rscript -e port4me::port4me [options] [tool]",
-  "",
-  "Options:",
-  "  --help             Show this help",
-  "  --version          Show the version of the port4me package",
-  "  --debug            Say on stderr which ports were passed over, and why",
-  "",
-  "  --user=<string>    User name (default: $PORT4ME_USER, else $USER)",
-  "  --tool=<string>    Name of the software tool (default: $PORT4ME_TOOL);",
-  "                     a first bare word [tool] is the same",
-  "",
-  "  --include=<ports>  Set of ports to be included (default: 1024-65535)",
-  "  --exclude=<ports>  Set of ports to be excluded",
-  "  --prepend=<ports>  Ports to be tried first, in this order",
-  "",
-  "  --skip=<n>         Number of ports to skip",
-  "  --list=<n>         List the first <n> ports, free or not, one per line",
-  "",
-  "  --test=<port>      Exit with status 0 if <port> is free, otherwise 1",
-  "  --max-tries=<n>    Check at most <n> ports (default: 65535)",
-  "  --must-work=<bool> If no port is free: error (true, the default) or -1",
-  "  --reserve=<secs>   Claim the port for <secs> seconds, so that other",
-  "                     port4me calls of yours pass it over until then",
-  "",
-  "  <ports> are ports and ranges separated by commas or spaces, e.g.",
-  "  4321,8000-8099; {chrome} and {firefox} are the ports those browsers",
-  "  refuse. Options may also be given as --name <value>. The PORT4ME_*",
-  "  environment variables apply, as in R (see ?port4me::port4me).",
-  "  R before 4.2 needs --args before the options:",
-  "  Rscript -e port4me::port4me --args --tool=rstudio",
-  "",
-  "Exit status:",
-  "  0 success (--test: the port is free), 1 the port is not free (--test),",
-  "  2 an error, after a message starting with 'Error:' on stderr.",
-  "",
-  "Examples:",
-  "  Rscript -e port4me::port4me --version",
-  "",
-  "  Rscript -e port4me::port4me",
-  "  Rscript -e port4me::port4me --tool=rstudio",
-  "  Rscript -e port4me::port4me --include=11000-11999 --exclude=11500 rstudio",
-  "  Rscript -e port4me::port4me rstudio    ## short for --tool=rstudio",
-  "  Rscript -e port4me::port4me --list=5",
-  "",
-  "  rserver --www-port \"$(Rscript -e port4me::port4me --tool=rstudio)\"",
-  "  jupyter notebook --port \"$(Rscript -e port4me::port4me jupyter-notebook)\"",
-  "",
-  "  Rscript -e port4me::port4me --test=8087 && echo \"free\" || echo \"taken\""
-)
+# --help, from the settings table: every option with its value and its
+# one-line help, then the exit status and examples.
+cli_help <- function() {
+  t <- the$table
+  rows <- c(which(t$group == "cli"), which(!is.na(t$opt) & t$group != "cli"))
+  left <- ifelse(t$placeholder[rows] == "", t$opt[rows],
+                 paste0(t$opt[rows], "=", t$placeholder[rows]))
+  help <- t$help[rows]
+  dflt <- ifelse(is.na(t$default[rows]) | t$kind[rows] == "flag" &
+                   t$placeholder[rows] == "", "",
+                 paste0(" (default: ", t$default[rows], ")"))
+  vars <- ifelse(is.na(t$var[rows]), "", paste0(" [", t$var[rows], "]"))
+  width <- max(nchar(left)) + 2L
+  c(
+    "port4me: the same free TCP port for you, every time",
+    "",
+    "Usage: Rscript --default-packages=NULL -e port4me::port4me [options] [tool]",
+    "",
+    "Prints your first free port (digits only), or with --list the next",
+    "ports of your sequence, one per line.  A first bare word is the tool.",
+    "",
+    "Options (with the environment variable each one overrides):",
+    paste0("  ", formatC(left, width = -width), help, dflt, vars),
+    "",
+    "Values go as --name=value or --name value; the last one given counts;",
+    "-- ends the options.  <ports> is a list of ports and ranges separated",
+    "by commas or spaces, e.g. 4321,8000-8099; {chrome} and {firefox} stand",
+    "for the ports those browsers refuse.  Other PORT4ME_* variables apply as",
+    "in R: see ?port4me::port4me.settings.  R before 4.2 needs --args before",
+    "the options: Rscript -e port4me::port4me --args --tool=rstudio",
+    "",
+    "Exit status: 0 done (--test: the port is free; --release: a claim was",
+    "dropped), 1 --test: not free, or --release: no claim of yours, 2 an",
+    "error, after a line starting with 'Error:' on stderr.",
+    "",
+    "Examples:",
+    "  Rscript --default-packages=NULL -e port4me::port4me rstudio",
+    "  Rscript --default-packages=NULL -e port4me::port4me --list=5",
+    "  rserver --www-port \"$(Rscript --default-packages=NULL -e port4me::port4me rstudio)\"",
+    "  Rscript --default-packages=NULL -e port4me::port4me --test=8087 && echo free"
+  )
+}

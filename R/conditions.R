@@ -1,33 +1,32 @@
 # port4me's conditions (SPEC section 6).  p4m_stop() is the one place that
-# builds and signals them, for the R wrapper and for the C code alike.
+# builds and signals them, for the R wrapper and for the C code alike
+# (src/conditions.c calls it).
 #
-# Every condition has class c("port4me_<kind>", "port4me_error", "error",
-# "condition") with fields `message`, `call` (NULL), `source` (the argument
-# or variable at fault, or NULL) and `detail` (the message without the name
-# of the source), so that the command line can name its own options
-# instead (see cli_label() in R/cli.R).
-
-# The arguments of port4me(): their names are quoted in messages, the
-# variables' names are not.
-p4m_arguments <- c("tool", "user", "prepend", "include", "exclude", "skip",
-                   "list", "test", "max_tries", "must_work", "reserve")
-
-p4m_label <- function(source) {
-  if (source %in% p4m_arguments) sprintf("'%s'", source) else source
-}
-
-p4m_condition <- function(kind, detail, source = NULL, label = p4m_label) {
-  message <- if (is.null(source)) detail else paste0(label(source), detail)
-  structure(
-    class = c(paste0("port4me_", kind), "port4me_error", "error",
-              "condition"),
-    list(message = message, call = NULL, source = source, detail = detail)
-  )
-}
+# Every error has class c("port4me_<kind>", "port4me_error", "error",
+# "condition") and fields `message`, `call` (NULL) and `source` (the
+# argument, variable or option at fault, or NULL); a port4me_system error
+# also has `errno` (the system's error number) and `step` (the call that
+# failed, e.g. "bind" or "open claims folder").
 
 # kind: "invalid" (a bad argument, variable or option; an empty candidate
-# set), "no_port" (no free port found) or "system" (the socket test cannot
-# be made).
-p4m_stop <- function(kind, detail, source = NULL) {
-  stop(p4m_condition(kind, detail, source))
+# set), "no_port" (no free port found) or "system" (the socket test or the
+# claims cannot be made).
+p4m_stop <- function(kind, message, source = NULL, errno = NULL,
+                     step = NULL) {
+  fields <- list(message = message, call = NULL, source = source)
+  if (kind == "system") fields <- c(fields, list(errno = errno, step = step))
+  stop(structure(
+    class = c(paste0("port4me_", kind), "port4me_error", "error",
+              "condition"),
+    fields
+  ))
+}
+
+# A debug line (PORT4ME_DEBUG=true, --debug) as a message of class
+# port4me_debug: on stderr by default, silenced by suppressMessages().
+p4m_debug <- function(line) {
+  message(structure(
+    class = c("port4me_debug", "message", "condition"),
+    list(message = paste0("port4me: ", line, "\n"), call = NULL)
+  ))
 }

@@ -185,54 +185,47 @@
 #' @export
 port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
                     exclude = NULL, skip = NULL, list = NULL, test = NULL,
-                    max_tries = 65535L, must_work = TRUE, reserve = NULL) {
-  # R reads the environment once and checks the arguments; C applies the
-  # rules (src/settings.c) and does the work.  max_tries and must_work fall
-  # back to their variables only when they are not given.
-  env <- Sys.getenv(the$vars, unset = NA_character_, names = FALSE)
-  n <- the$n_c_vars
-  # names in variables: C reads UTF-8 (and so, in the C locale, bytes as
-  # UTF-8); in other sessions they are decoded from the native encoding
-  if (!isTRUE(l10n_info()[["UTF-8"]]) && !c_locale()) {
-    for (i in names_at) {
-      if (!is.na(env[[i]]) && !is.na(y <- to_utf8(env[[i]]))) env[[i]] <- y
+                    max_tries = NULL, must_work = NULL, reserve = NULL,
+                    release = NULL) {
+  # R checks the types of the arguments it was given and reads the
+  # environment; C applies the rules of the settings table (src/table.h)
+  # and does the work.
+  args <- mget(the$args)
+  given <- vector("list", the$nrows)
+  for (i in seq_along(args)) {
+    if (!is.null(args[[i]])) {
+      given[[the$arg_rows[[i]]]] <- check_arg(args[[i]], the$arg_rows[[i]])
     }
   }
-  # R's own idea of the home folder when HOME is unset (claims live there)
-  if (is.na(env[[home_at]])) env[[home_at]] <- path.expand("~")
-  # the account name is looked up only when it can matter
-  account <- if (is.null(user) && (is.na(env[[1L]]) || !nzchar(env[[1L]])) &&
-                 (is.na(env[[2L]]) || !nzchar(env[[2L]])))
-    account_name(env[-seq_len(n)])
-  .Call(R_port4me,
-        if (!is.null(tool)) arg_string(tool, "tool", empty_ok = TRUE),
-        if (!is.null(user)) arg_string(user, "user", empty_ok = FALSE),
-        if (!is.null(prepend)) arg_ports(prepend, "prepend"),
-        if (!is.null(include)) arg_ports(include, "include"),
-        if (!is.null(exclude)) arg_ports(exclude, "exclude"),
-        if (!is.null(skip)) arg_count(skip, "skip", 0),
-        if (!is.null(list)) arg_count(list, "list", 1),
-        if (!is.null(test)) arg_count(test, "test", 1, 65535),
-        if (!missing(max_tries)) arg_count(max_tries, "max_tries", 1),
-        if (!missing(must_work)) arg_flag(must_work, "must_work"),
-        if (!is.null(reserve)) arg_count(reserve, "reserve", 0),
-        env, account)
+  run_c(given, 1L, is.null(user))
 }
 
-# Positions in the$vars of the variables that hold names (PORT4ME_USER,
-# USER, PORT4ME_TOOL): decoded to UTF-8 like the arguments.
-names_at <- 1:3
-home_at <- 25L  # HOME (checked in .onLoad)
+# Run C on `given` (a list by row of the table: from = 1L arguments, 2L
+# command-line options), with the environment.
+run_c <- function(given, from, no_user) {
+  env <- Sys.getenv(the$vars, unset = NA_character_, names = FALSE)
+  # names in variables: C reads UTF-8 (and so, in the C locale, bytes as
+  # UTF-8); in other sessions they are decoded from the native encoding
+  if (!utf8_session()) {
+    for (i in which(the$name_vars & !is.na(env))) {
+      if (!is.na(y <- to_utf8(env[[i]]))) env[[i]] <- y
+    }
+  }
+  # the account name is looked up only when it can matter
+  user_vars <- env[the$user_vars]
+  account <- if (no_user && all(is.na(user_vars) | !nzchar(user_vars)))
+    account_name()
+  .Call(R_port4me, given, from, env, account)
+}
 
 # The account name from the operating system, as Python's
 # getpass.getuser() finds it when USER is unset: on Windows the first of
-# LOGNAME, LNAME and USERNAME that is set (`windows_names`, their values),
-# else, and elsewhere, the effective user of the process.
-account_name <- function(windows_names,
-                         windows = .Platform$OS.type == "windows") {
-  set <- windows_names[!is.na(windows_names) & nzchar(windows_names)]
-  name <- if (windows && length(set)) set[[1L]] else
-    Sys.info()[["effective_user"]]
+# LOGNAME, LNAME and USERNAME that is set, else, and elsewhere, the
+# effective user of the process.
+account_name <- function(windows = .Platform$OS.type == "windows") {
+  names <- if (windows) Sys.getenv(c("LOGNAME", "LNAME", "USERNAME"))
+  set <- names[nzchar(names)]
+  name <- if (length(set)) set[[1L]] else Sys.info()[["effective_user"]]
   y <- if (is.null(name) || is.na(name)) NA_character_ else to_utf8(name)
   if (is.na(y)) NULL else y
 }

@@ -258,10 +258,11 @@
 #'   _PORT4ME_CHECK_AVAILABLE_PORTS_
 NULL
 
-# The default browser-unsafe lists, as written once in src/unsafe.c, for
-# the documentation above ("1, 7, 9, ...").
+# The default browser-unsafe lists, as written once in src/unsafe.c (the
+# defaults of their rows in the settings table), for the documentation
+# above ("1, 7, 9, ...").
 unsafe_ports <- function(browser = c("chrome", "firefox")) {
-  lists <- .Call(R_port4me_unsafe)
-  text <- lists[[match(match.arg(browser), c("chrome", "firefox"))]]
-  gsub(",", ", ", text, fixed = TRUE)
+  var <- paste0("PORT4ME_EXCLUDE_UNSAFE_", toupper(match.arg(browser)))
+  t <- the$table
+  gsub(",", ", ", t$default[match(var, t$var)], fixed = TRUE)
 }

@@ -351,6 +351,12 @@ unsigned long p4m_cp_pid(void) { return (unsigned long) getpid(); }
 
 long p4m_claims_uid(void) { return (long) geteuid(); }
 
+int p4m_claims_exists(const char *dir)
+{
+  struct stat st;
+  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 double p4m_claims_now(void)
 {
   struct timespec ts;

@@ -263,6 +263,12 @@ unsigned long p4m_cp_pid(void) { return (unsigned long) GetCurrentProcessId(); }
 
 long p4m_claims_uid(void) { return -1; }
 
+int p4m_claims_exists(const char *dir)
+{
+  DWORD a = GetFileAttributesA(dir);
+  return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY) != 0;
+}
+
 double p4m_claims_now(void)
 {
   FILETIME ft;

@@ -115,6 +115,10 @@ int p4m_claims_open_read(p4m_claims *c, const char *dir, p4m_error *e);
  * claims folder"; or P4M_E_INTERRUPT).  On -1 nothing stays open. */
 int p4m_claims_open_write(p4m_claims *c, const char *dir, p4m_error *e);
 
+/* Is `dir` an existing directory (symbolic links followed)?  1 or 0.  A
+ * cheap check before a folder is opened (the open checks the path). */
+int p4m_claims_exists(const char *dir);
+
 /* Unlock and close everything; c is empty again.  Safe to call twice, and
  * on a c that was only initialised. */
 void p4m_claims_close(p4m_claims *c);

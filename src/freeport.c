@@ -101,32 +101,11 @@
  *     processes started meanwhile do not inherit them (POSIX: SOCK_CLOEXEC).
  */
 
-/* Feature-test macros: only where they widen (glibc, musl, Solaris, ...).  On
-   macOS and the BSDs, defining _POSIX_C_SOURCE would *hide* non-POSIX names
-   that the socket headers use (e.g. IPV6_V6ONLY on some versions), and
-   everything needed is visible by default there. */
-#if !defined(_WIN32) && !defined(__APPLE__) && !defined(__FreeBSD__) && \
-    !defined(__NetBSD__) && !defined(__OpenBSD__) && !defined(__DragonFly__)
-# ifndef _POSIX_C_SOURCE
-#  define _POSIX_C_SOURCE 200809L
-# endif
-# ifndef _DEFAULT_SOURCE
-#  define _DEFAULT_SOURCE 1    /* glibc: SOCK_CLOEXEC on old versions */
-# endif
-#endif
-
+#include "platform.h"
 #include "freeport.h"
 #include "portset.h"   /* P4M_PORT_MAX */
 
-#include <stdio.h>
-#include <string.h>
-
 #ifdef _WIN32
-# ifndef WIN32_LEAN_AND_MEAN
-#  define WIN32_LEAN_AND_MEAN
-# endif
-# include <winsock2.h>
-# include <ws2tcpip.h>
 # ifndef WSA_FLAG_NO_HANDLE_INHERIT
 #  define WSA_FLAG_NO_HANDLE_INHERIT 0x80
 # endif
@@ -143,13 +122,6 @@ typedef SOCKET p4m_sock;
 # define P4M_EINVAL          WSAEINVAL
 typedef int p4m_socklen;
 #else
-# include <errno.h>
-# include <fcntl.h>
-# include <unistd.h>
-# include <sys/types.h>
-# include <sys/socket.h>
-# include <netinet/in.h>
-# include <arpa/inet.h>
 typedef int p4m_sock;
 # define P4M_BAD_SOCK        (-1)
 # define P4M_CLOSE(s)        close(s)

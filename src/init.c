@@ -8,9 +8,10 @@
 #include "freeport.h"
 
 static const R_CallMethodDef call_methods[] = {
-  {"R_port4me", (DL_FUNC) (void (*)(void)) &R_port4me, 13},
-  {"R_port4me_vars", (DL_FUNC) (void (*)(void)) &R_port4me_vars, 0},
-  {"R_port4me_unsafe", (DL_FUNC) (void (*)(void)) &R_port4me_unsafe, 0},
+  {"R_port4me", (DL_FUNC) (void (*)(void)) &R_port4me, 4},
+  {"R_port4me_cli", (DL_FUNC) (void (*)(void)) &R_port4me_cli, 1},
+  {"R_port4me_table", (DL_FUNC) (void (*)(void)) &R_port4me_table, 0},
+  {"R_port4me_show", (DL_FUNC) (void (*)(void)) &R_port4me_show, 1},
   {"R_port4me_hash", (DL_FUNC) (void (*)(void)) &R_port4me_hash, 1},
   {NULL, NULL, 0}
 };

@@ -6,11 +6,10 @@
 #define STRICT_R_HEADERS
 #include <Rinternals.h>
 
-SEXP R_port4me(SEXP tool, SEXP user, SEXP prepend, SEXP include,
-               SEXP exclude, SEXP skip, SEXP list, SEXP test, SEXP max_tries,
-               SEXP must_work, SEXP reserve, SEXP env, SEXP account);
-SEXP R_port4me_vars(void);
-SEXP R_port4me_unsafe(void);
+SEXP R_port4me(SEXP given, SEXP from, SEXP env, SEXP account);
+SEXP R_port4me_cli(SEXP argv);
+SEXP R_port4me_table(void);
+SEXP R_port4me_show(SEXP x);
 SEXP R_port4me_hash(SEXP x);
 
 #endif

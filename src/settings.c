@@ -3,189 +3,145 @@
 #include <string.h>
 #include "hash.h"
 #include "spec.h"
-#include "unsafe.h"
+#include "value.h"
 #include "settings.h"
 
-const char *const p4m_var_names[P4M_NVARS] = {
-  "PORT4ME_USER", "USER", "PORT4ME_TOOL",
-  "PORT4ME_PREPEND", "PORT4ME_PREPEND_SITE",
-  "PORT4ME_INCLUDE", "PORT4ME_INCLUDE_SITE",
-  "PORT4ME_EXCLUDE", "PORT4ME_EXCLUDE_SITE",
-  "PORT4ME_EXCLUDE_UNSAFE", "PORT4ME_EXCLUDE_UNSAFE_CHROME",
-  "PORT4ME_EXCLUDE_UNSAFE_FIREFOX",
-  "PORT4ME_SKIP", "PORT4ME_LIST", "PORT4ME_TEST", "PORT4ME_MAX_TRIES",
-  "PORT4ME_MUST_WORK", "PORT4ME_RESERVE", "PORT4ME_DEBUG",
-  "_PORT4ME_CHECK_AVAILABLE_PORTS_",
-  "XDG_RUNTIME_DIR", "R_USER_CACHE_DIR", "XDG_CACHE_HOME", "LOCALAPPDATA",
-  "HOME"
-};
-
-static int fail(p4m_error *err, const char *source, const char *detail)
+const char *p4m_source(const p4m_input *in, int row)
 {
-  err->source = source;
-  snprintf(err->detail, sizeof err->detail, "%s", detail);
-  return -1;
+  const p4m_row *r = &p4m_table[row];
+  switch (in->given[row].from) {
+  case P4M_FROM_ARG: return r->arg;
+  case P4M_FROM_OPTION: return r->opt;
+  default: return r->var;
+  }
 }
 
 /* A variable's value, or NULL when it is unset or empty. */
-static const char *var(const p4m_input *in, int v)
+static const char *var(const p4m_input *in, int row)
 {
-  const char *s = in->env[v];
+  const char *s = in->env[row];
   return (s == NULL || s[0] == '\0') ? NULL : s;
 }
 
-/* A value for an error message: at most 40 characters, printable ASCII. */
-static const char *shown(const char *v, char *buf, size_t size)
+/* The text of a row: the option's value, else its variable (NULL when
+ * unset or empty).  (Not for arguments: see the callers.) */
+static const char *text_of(const p4m_input *in, int row)
 {
-  size_t i, k = 0;
-  for (i = 0; v[i] != '\0' && k + 4 < size && i < 40; i++) {
-    unsigned char c = (unsigned char) v[i];
-    buf[k++] = (c >= 0x20 && c < 0x7F && c != '"') ? (char) c : '?';
-  }
-  if (v[i] != '\0' && k + 4 < size) {
-    buf[k++] = '.'; buf[k++] = '.'; buf[k++] = '.';
-  }
-  buf[k] = '\0';
-  return buf;
+  return in->given[row].from == P4M_FROM_OPTION ? in->given[row].text
+    : var(in, row);
 }
 
-static int is_space(char c)
+/* A number (COUNT, PORT, SECONDS): the argument, the option or the
+ * variable, else the table's default, else `unset`. */
+static int number(const p4m_input *in, int row, double unset, double *out,
+                  p4m_error *e)
 {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* A whole number in min..max: the argument when given (the R layer has
- * checked it), else the variable, else `unset`. */
-static int count(const p4m_input *in, double arg, int v, double min,
-                 double max, double unset, double *out, p4m_error *err)
-{
-  const char *s = var(in, v), *p;
-  double x = 0;
-  int digits = 0;
-  char buf[48], msg[160];
-
-  if (arg >= 0) {
-    *out = arg;
+  const p4m_given *g = &in->given[row];
+  const char *s;
+  if (g->from == P4M_FROM_ARG) {
+    double v = g->ints != NULL ? (double) g->ints[0] : g->dbls[0];
+    if (p4m_check_number(row, p4m_source(in, row), v, e) != 0) return -1;
+    *out = v;
     return 0;
   }
-  if (s == NULL) {
-    *out = unset;
-    return 0;
-  }
-  for (p = s; is_space(*p); p++) ;
-  for (; *p >= '0' && *p <= '9'; p++, digits++)
-    if (x <= max) x = x * 10 + (*p - '0');
-  for (; is_space(*p); p++) ;
-  if (digits == 0 || *p != '\0' || x < min || x > max) {
-    snprintf(msg, sizeof msg, " must be a whole number in %.0f..%.0f, not \"%s\"",
-             min, max, shown(s, buf, sizeof buf));
-    return fail(err, p4m_var_names[v], msg);
-  }
-  *out = x;
+  s = text_of(in, row);
+  if (s != NULL) return p4m_parse_number(row, p4m_source(in, row), s, out, e);
+  if (p4m_table[row].dflt != NULL)
+    return p4m_parse_number(row, p4m_table[row].var, p4m_table[row].dflt,
+                            out, e);
+  *out = unset;
   return 0;
 }
 
-/* true/false (also TRUE, True, 1, yes / FALSE, False, 0, no) from a
- * variable; `unset` when it is unset or empty. */
-static int flag(const p4m_input *in, int v, int unset, int *out,
-                p4m_error *err)
+/* A flag: the argument, the option or the variable, else the default. */
+static int flag(const p4m_input *in, int row, int *out, p4m_error *e)
 {
-  static const char *const yes[] = {"true", "TRUE", "True", "1", "yes"};
-  static const char *const no[] = {"false", "FALSE", "False", "0", "no"};
-  const char *s = var(in, v);
-  char buf[48], msg[160];
-  size_t i;
-
-  *out = unset;
-  if (s == NULL) return 0;
-  for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-    if (strcmp(s, yes[i]) == 0) { *out = 1; return 0; }
-    if (strcmp(s, no[i]) == 0) { *out = 0; return 0; }
+  const char *s;
+  if (in->given[row].from == P4M_FROM_ARG) {
+    *out = in->given[row].flag != 0;
+    return 0;
   }
-  snprintf(msg, sizeof msg, " must be true or false, not \"%s\"",
-           shown(s, buf, sizeof buf));
-  return fail(err, p4m_var_names[v], msg);
+  s = text_of(in, row);
+  if (s != NULL) return p4m_parse_flag(row, p4m_source(in, row), s, out, e);
+  return p4m_parse_flag(row, p4m_table[row].var, p4m_table[row].dflt, out, e);
 }
 
 /* ---- the seed --------------------------------------------------------- */
 
-static int hash_text(uint32_t h, const char *s, const char *source,
-                     uint32_t *out, p4m_error *err)
+static int seed(const p4m_input *in, p4m_config *cfg, p4m_error *e)
 {
-  size_t bad = 0;
-  char msg[200];
-  if (p4m_hash_utf8(h, s, strlen(s), out, &bad) == 0) return 0;
-  snprintf(msg, sizeof msg, " is not valid UTF-8 (invalid byte 0x%02X at "
-           "byte %lu); port4me hashes Unicode code points, so the name must "
-           "be text", (unsigned) (unsigned char) s[bad],
-           (unsigned long) bad + 1);
-  return fail(err, source, msg);
-}
-
-static int seed(const p4m_input *in, p4m_config *cfg, p4m_error *err)
-{
+  const p4m_given *gu = &in->given[P4M_USER], *gt = &in->given[P4M_TOOL];
   uint32_t h;
-  if (in->user != NULL) {
-    if (in->user[0] == '\0') return fail(err, "user", " must not be empty");
-    cfg->user = in->user; cfg->user_from = "user";
-  } else if (var(in, P4M_VAR_USER) != NULL) {
-    cfg->user = var(in, P4M_VAR_USER);
-    cfg->user_from = p4m_var_names[P4M_VAR_USER];
-  } else if (var(in, P4M_VAR_OS_USER) != NULL) {
-    cfg->user = var(in, P4M_VAR_OS_USER);
-    cfg->user_from = p4m_var_names[P4M_VAR_OS_USER];
+  size_t bad;
+
+  if (gu->from != P4M_FROM_NONE) {
+    cfg->user = gu->text;
+    cfg->user_from = p4m_source(in, P4M_USER);
+  } else if (var(in, P4M_USER) != NULL) {
+    cfg->user = var(in, P4M_USER);
+    cfg->user_from = p4m_table[P4M_USER].var;
+  } else if (var(in, P4M_OS_USER) != NULL) {
+    cfg->user = var(in, P4M_OS_USER);
+    cfg->user_from = p4m_table[P4M_OS_USER].var;
   } else if (in->account != NULL && in->account[0] != '\0') {
-    cfg->user = in->account; cfg->user_from = "the account name";
+    cfg->user = in->account;
+    cfg->user_from = "the account name";
   } else {
-    return fail(err, "user", " is not given, PORT4ME_USER and USER are unset "
-                "and the operating system does not say who you are");
+    return p4m_fail(e, P4M_E_INVALID, p4m_table[P4M_USER].arg, 0, NULL,
+                    "No user name: the user is not given, PORT4ME_USER and "
+                    "USER are unset and the system does not say who you are");
   }
+  if (p4m_check_name(P4M_USER, cfg->user_from, cfg->user, e) != 0) return -1;
 
-  cfg->tool = NULL; cfg->tool_from = NULL;
-  if (in->tool != NULL) {
-    if (in->tool[0] != '\0') { cfg->tool = in->tool; cfg->tool_from = "tool"; }
-  } else if (var(in, P4M_VAR_TOOL) != NULL) {
-    cfg->tool = var(in, P4M_VAR_TOOL);
-    cfg->tool_from = p4m_var_names[P4M_VAR_TOOL];
+  cfg->tool = NULL;
+  cfg->tool_from = NULL;
+  if (gt->from != P4M_FROM_NONE) {
+    if (gt->text[0] != '\0') {
+      cfg->tool = gt->text;
+      cfg->tool_from = p4m_source(in, P4M_TOOL);
+    }
+  } else if (var(in, P4M_TOOL) != NULL) {
+    cfg->tool = var(in, P4M_TOOL);
+    cfg->tool_from = p4m_table[P4M_TOOL].var;
   }
-
-  if (hash_text(0u, cfg->user, cfg->user_from, &h, err) != 0) return -1;
   if (cfg->tool != NULL &&
-      hash_text(p4m_hash_cp(h, (uint32_t) ','), cfg->tool, cfg->tool_from,
-                &h, err) != 0)
+      p4m_check_name(P4M_TOOL, cfg->tool_from, cfg->tool, e) != 0)
     return -1;
+
+  /* (both are valid UTF-8 now) */
+  (void) p4m_hash_utf8(0u, cfg->user, strlen(cfg->user), &h, &bad);
+  if (cfg->tool != NULL)
+    (void) p4m_hash_utf8(p4m_hash_cp(h, (uint32_t) ','), cfg->tool,
+                         strlen(cfg->tool), &h, &bad);
   cfg->hash = h;
   return 0;
 }
 
 /* ---- port sets -------------------------------------------------------- */
 
-/* One source of ports: an argument or a variable. */
+/* One source of ports: a row's argument, option or variable. */
 typedef struct {
+  int row;
   const char *name;
-  const p4m_ports_arg *arg;  /* or NULL */
-  const char *text;          /* a variable's value, or NULL (unset) */
-  const p4m_set *ports;      /* or its ports, parsed before: not empty,
-                                and read into a set only */
+  const p4m_given *arg;      /* an argument's numbers, or NULL */
+  const char *text;          /* a specification, or NULL (none) */
+  const p4m_set *ports;      /* or its ports, parsed before (not empty) */
 } source;
 
-/* The argument when given, else its variable. */
-static source arg_or_var(const p4m_input *in, const p4m_ports_arg *arg,
-                         const char *arg_name, int v)
+/* A row as a source: its argument or option when given, else its
+ * variable. */
+static source source_of(const p4m_input *in, int row)
 {
-  source s = { NULL, NULL, NULL, NULL };
-  if (arg->given) {
-    s.name = arg_name; s.arg = arg;
-  } else {
-    s.name = p4m_var_names[v]; s.text = var(in, v);
-  }
-  return s;
-}
-
-static source var_source(const char *name, const char *text)
-{
-  source s = { NULL, NULL, NULL, NULL };
-  s.name = name; s.text = text;
+  source s;
+  const p4m_given *g = &in->given[row];
+  s.row = row;
+  s.name = p4m_source(in, row);
+  s.arg = NULL;
+  s.text = NULL;
+  s.ports = NULL;
+  if (g->from == P4M_FROM_ARG && g->text == NULL) s.arg = g;
+  else if (g->from != P4M_FROM_NONE) s.text = g->text;
+  else s.text = var(in, row);
   return s;
 }
 
@@ -233,67 +189,74 @@ static int count_range(void *ctx, uint32_t lo, uint32_t hi)
   return c->fn(c->ctx, lo, hi);
 }
 
-/* Feed one source to fn; note its name in origin when it gave any port. */
-static int read_source(const source *src, const p4m_tokens *tok,
-                       p4m_range_fn fn_, void *ctx_, p4m_origin *origin,
-                       p4m_error *err)
+/* The numbers of an argument: each a port (whole, within the limits). */
+static int read_numbers(const source *src, p4m_range_fn fn, void *ctx,
+                        size_t *n, p4m_error *e)
 {
-  const char *text = src->arg ? src->arg->text : src->text;
-  p4m_spec_error e = { P4M_SPEC_IN_SELF, 0, "" };
+  const p4m_given *g = src->arg;
   size_t i;
+  for (i = 0; i < g->n; i++) {
+    double v = g->ints != NULL ? (double) g->ints[i] : g->dbls[i];
+    if (p4m_check_number(src->row, src->name, v, e) != 0) {
+      size_t k = strlen(e->message);
+      (void) snprintf(e->message + k, sizeof e->message - k, " (element %lu)",
+                      (unsigned long) i + 1);
+      return -1;
+    }
+  }
+  for (i = 0; i < g->n; i++) {
+    uint32_t p = (uint32_t) (g->ints != NULL ? g->ints[i] : g->dbls[i]);
+    fn(ctx, p, p);
+  }
+  *n = g->n;
+  return 0;
+}
+
+/* Feed one source to fn; note its name in origin when it gave any port. */
+static int read_source(const p4m_input *in, const source *src,
+                       const p4m_tokens *tok, p4m_range_fn fn_, void *ctx_,
+                       p4m_origin *origin, p4m_error *e)
+{
+  p4m_spec_error se;
   counting c;
-  p4m_range_fn fn = count_range;
-  void *ctx = &c;
   c.fn = fn_; c.ctx = ctx_; c.n = 0;
 
   if (src->ports != NULL) {
     p4m_set_union((p4m_set *) ctx_, src->ports);
-    origin->names[origin->n++] = src->name;   /* (never an empty set) */
-    return 0;
-  }
-
-  if (src->arg != NULL && text == NULL) {
-    /* ports checked by the R layer; checked again so that no value can
-     * reach the port set unchecked */
-    for (i = 0; i < src->arg->n; i++)
-      if (src->arg->ports[i] < 1 || src->arg->ports[i] > (int) P4M_PORT_MAX)
-        return fail(err, src->name, " holds a value that is not a port "
-                    "(an internal error: port4me() checks this)");
-    for (i = 0; i < src->arg->n; i++)
-      fn_(ctx_, (uint32_t) src->arg->ports[i], (uint32_t) src->arg->ports[i]);
-    if (src->arg->n > 0) origin->names[origin->n++] = src->name;
-    return 0;
-  }
-  if (text == NULL) return 0;
-  if (p4m_spec_parse(text, strlen(text), tok, fn, ctx, &e) != 0) {
-    char msg[200];
-    const char *where = src->name;
-    if (e.where == P4M_SPEC_IN_CHROME)
-      where = p4m_var_names[P4M_VAR_UNSAFE_CHROME];
-    else if (e.where == P4M_SPEC_IN_FIREFOX)
-      where = p4m_var_names[P4M_VAR_UNSAFE_FIREFOX];
-    snprintf(msg, sizeof msg, ": %s", e.msg);
-    return fail(err, where, msg);
+    c.n = 1;   /* (never an empty set) */
+  } else if (src->arg != NULL) {
+    if (read_numbers(src, fn_, ctx_, &c.n, e) != 0) return -1;
+  } else if (src->text != NULL &&
+             p4m_spec_parse(src->text, strlen(src->text), tok, count_range,
+                            &c, &se) != 0) {
+    /* an error in a {chrome} or {firefox} list names its variable */
+    int row = se.where == P4M_SPEC_IN_CHROME ? P4M_UNSAFE_CHROME
+      : se.where == P4M_SPEC_IN_FIREFOX ? P4M_UNSAFE_FIREFOX : src->row;
+    const char *name = row == src->row ? src->name : p4m_table[row].var;
+    const char *text = row == src->row ? src->text : in->env[row];
+    char shown[200];
+    return p4m_bad_value(e, row, name, p4m_show(text, shown, sizeof shown),
+                         se.msg);
   }
   if (c.n > 0) origin->names[origin->n++] = src->name;
   return 0;
 }
 
-static int read_sources(const source *src, int n, const p4m_tokens *tok,
-                        p4m_range_fn fn, void *ctx, p4m_origin *origin,
-                        p4m_error *err)
+static int read_sources(const p4m_input *in, const source *src, int n,
+                        const p4m_tokens *tok, p4m_range_fn fn, void *ctx,
+                        p4m_origin *origin, p4m_error *e)
 {
   int i;
   origin->n = 0;
   for (i = 0; i < n; i++)
-    if (read_source(&src[i], tok, fn, ctx, origin, err) != 0) return -1;
+    if (read_source(in, &src[i], tok, fn, ctx, origin, e) != 0) return -1;
   return 0;
 }
 
 /* The first of the sources that excludes all of `include` by itself (the
  * one to name when nothing is left), else `otherwise`. */
-static const char *covering_source(const source *src, int n,
-                                   const p4m_tokens *tok,
+static const char *covering_source(const p4m_input *in, const source *src,
+                                   int n, const p4m_tokens *tok,
                                    const p4m_set *include,
                                    const char *otherwise)
 {
@@ -304,7 +267,8 @@ static const char *covering_source(const source *src, int n,
     p4m_error e;
     p4m_set_clear(&one);
     o.n = 0;
-    if (read_source(&src[i], tok, add_to_set, &one, &o, &e) != 0) continue;
+    if (read_source(in, &src[i], tok, add_to_set, &one, &o, &e) != 0)
+      continue;
     left = *include;
     p4m_set_minus(&left, &one);
     if (p4m_set_empty(&left)) return src[i].name;
@@ -312,94 +276,93 @@ static const char *covering_source(const source *src, int n,
   return otherwise;
 }
 
-/* The ports of the default PORT4ME_EXCLUDE_UNSAFE, {chrome} and {firefox}
- * with the built-in lists: parsed once, as every call that leaves the three
- * PORT4ME_EXCLUDE_UNSAFE variables unset excludes the same ports. */
-static const char default_unsafe_text[] = "{chrome},{firefox}";
-
-static const p4m_set *default_unsafe(const p4m_tokens *tok)
+/* The ports of a default specification of the table, parsed once: every
+ * call that leaves the three PORT4ME_EXCLUDE_UNSAFE variables unset
+ * excludes the same ports, and every call without include ports includes
+ * the same ones. */
+static const p4m_set *default_set(int row, const p4m_tokens *tok)
 {
-  static p4m_set set;   /* (static: starts empty) */
-  static int ready = 0;
-  if (!ready) {
-    p4m_spec_error e;
-    /* the built-in lists parse: tools/ctest checks them */
-    (void) p4m_spec_parse(default_unsafe_text, strlen(default_unsafe_text),
-                          tok, add_to_set, &set, &e);
-    ready = 1;
+  static p4m_set sets[2];   /* (static: start empty) */
+  static int ready[2] = {0, 0};
+  int k = row == P4M_INCLUDE ? 0 : 1;
+  if (!ready[k]) {
+    p4m_spec_error se;
+    const char *s = p4m_table[row].dflt;
+    /* the table's defaults parse: tools/ctest checks them */
+    (void) p4m_spec_parse(s, strlen(s), tok, add_to_set, &sets[k], &se);
+    ready[k] = 1;
   }
-  return &set;
+  return &sets[k];
 }
 
-static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *err)
+static int port_sets(const p4m_input *in, p4m_config *cfg, p4m_error *e)
 {
   source inc[2], exc[3], pre[2];
   p4m_tokens tok;
   prepend_list pl;
-  const char *unsafe = in->env[P4M_VAR_UNSAFE];
+  const char *chrome = in->env[P4M_UNSAFE_CHROME],
+    *firefox = in->env[P4M_UNSAFE_FIREFOX];
 
-  tok.chrome = in->env[P4M_VAR_UNSAFE_CHROME] ? in->env[P4M_VAR_UNSAFE_CHROME]
-    : p4m_unsafe_chrome;
+  tok.chrome = chrome != NULL ? chrome : p4m_table[P4M_UNSAFE_CHROME].dflt;
   tok.chrome_len = strlen(tok.chrome);
-  tok.firefox = in->env[P4M_VAR_UNSAFE_FIREFOX]
-    ? in->env[P4M_VAR_UNSAFE_FIREFOX] : p4m_unsafe_firefox;
+  tok.firefox = firefox != NULL ? firefox : p4m_table[P4M_UNSAFE_FIREFOX].dflt;
   tok.firefox_len = strlen(tok.firefox);
 
-  inc[0] = arg_or_var(in, &in->include, "include", P4M_VAR_INCLUDE);
-  inc[1] = var_source(p4m_var_names[P4M_VAR_INCLUDE_SITE],
-                      var(in, P4M_VAR_INCLUDE_SITE));
+  inc[0] = source_of(in, P4M_INCLUDE);
+  inc[1] = source_of(in, P4M_INCLUDE_SITE);
   p4m_set_clear(&cfg->include);
-  if (read_sources(inc, 2, &tok, add_to_set, &cfg->include,
-                   &cfg->include_from, err) != 0)
+  if (read_sources(in, inc, 2, &tok, add_to_set, &cfg->include,
+                   &cfg->include_from, e) != 0)
     return -1;
   cfg->include_default = p4m_set_empty(&cfg->include);
-  if (cfg->include_default)
-    p4m_set_add_range(&cfg->include, P4M_DEFAULT_MIN, P4M_PORT_MAX);
+  if (cfg->include_default) cfg->include = *default_set(P4M_INCLUDE, &tok);
 
-  exc[0] = arg_or_var(in, &in->exclude, "exclude", P4M_VAR_EXCLUDE);
-  exc[1] = var_source(p4m_var_names[P4M_VAR_EXCLUDE_SITE],
-                      var(in, P4M_VAR_EXCLUDE_SITE));
-  exc[2] = var_source(p4m_var_names[P4M_VAR_UNSAFE], unsafe);
-  if (unsafe == NULL) {
-    if (in->env[P4M_VAR_UNSAFE_CHROME] == NULL &&
-        in->env[P4M_VAR_UNSAFE_FIREFOX] == NULL)
-      exc[2].ports = default_unsafe(&tok);
+  exc[0] = source_of(in, P4M_EXCLUDE);
+  exc[1] = source_of(in, P4M_EXCLUDE_SITE);
+  exc[2] = source_of(in, P4M_EXCLUDE_UNSAFE);
+  if (in->env[P4M_EXCLUDE_UNSAFE] == NULL) {   /* unset (not empty) */
+    if (chrome == NULL && firefox == NULL)
+      exc[2].ports = default_set(P4M_EXCLUDE_UNSAFE, &tok);
     else
-      exc[2].text = default_unsafe_text;
+      exc[2].text = p4m_table[P4M_EXCLUDE_UNSAFE].dflt;
   }
   p4m_set_clear(&cfg->exclude);
-  if (read_sources(exc, 3, &tok, add_to_set, &cfg->exclude,
-                   &cfg->exclude_from, err) != 0)
+  if (read_sources(in, exc, 3, &tok, add_to_set, &cfg->exclude,
+                   &cfg->exclude_from, e) != 0)
     return -1;
 
   cfg->cand = cfg->include;
   p4m_set_minus(&cfg->cand, &cfg->exclude);
 
-  pre[0] = arg_or_var(in, &in->prepend, "prepend", P4M_VAR_PREPEND);
-  pre[1] = var_source(p4m_var_names[P4M_VAR_PREPEND_SITE],
-                      var(in, P4M_VAR_PREPEND_SITE));
+  pre[0] = source_of(in, P4M_PREPEND);
+  pre[1] = source_of(in, P4M_PREPEND_SITE);
   cfg->prepend = NULL;
   cfg->n_prepend = 0;
   pl.in = in;
   pl.cfg = cfg;
-  if (read_sources(pre, 2, &tok, add_to_list, &pl, &cfg->prepend_from,
-                   err) != 0)
+  if (read_sources(in, pre, 2, &tok, add_to_list, &pl, &cfg->prepend_from,
+                   e) != 0)
     return -1;
 
   if (p4m_set_empty(&cfg->cand)) {
-    if (cfg->include_default)
-      return fail(err, covering_source(exc, 3, &tok, &cfg->include,
-                                       cfg->exclude_from.names[0]),
-                  ": no candidate ports: the exclusions cover all of the "
-                  "default 1024-65535");
-    return fail(err, cfg->include_from.names[0], ": no candidate ports: "
-                "every included port is excluded (by the exclude set, "
-                "PORT4ME_EXCLUDE_SITE or PORT4ME_EXCLUDE_UNSAFE)");
+    const char *name;
+    if (cfg->include_default) {
+      name = covering_source(in, exc, 3, &tok, &cfg->include,
+                             cfg->exclude_from.names[0]);
+      return p4m_fail(e, P4M_E_INVALID, name, 0, NULL, "%s leaves no "
+                      "candidate ports: the exclusions cover all of the "
+                      "default 1024-65535", name);
+    }
+    name = cfg->include_from.names[0];
+    return p4m_fail(e, P4M_E_INVALID, name, 0, NULL, "%s leaves no "
+                    "candidate ports: every included port is excluded (by "
+                    "the exclude set, PORT4ME_EXCLUDE_SITE or "
+                    "PORT4ME_EXCLUDE_UNSAFE)", name);
   }
   return 0;
 }
 
-/* ---- the claims directory ---------------------------------------------- */
+/* ---- the claims folders ------------------------------------------------ */
 
 static int absolute(const char *p)
 {
@@ -412,111 +375,122 @@ static int absolute(const char *p)
   return p[0] == '/';
 }
 
-/* dir = base + middle + suffix; an error naming `from` when too long. */
-static int join(char *dir, const char *base, const char *middle,
-                const char *suffix, const char *from, p4m_error *err)
+/* Add the folder base + rest (without doubled or trailing slashes) when it
+ * fits; `keep_base`: base must exist already. */
+static void add_dir(p4m_config *cfg, const char *base, const char *rest,
+                    int keep_base, const char *from)
 {
-  int n = snprintf(dir, P4M_CLAIMS_DIR_MAX, "%s%s%s", base, middle, suffix);
-  if (n < 0 || n >= P4M_CLAIMS_DIR_MAX) {
-    dir[0] = '\0';
-    return fail(err, from, " is too long to hold the claims directory");
-  }
-  return 0;
+  p4m_claims_dir *d = &cfg->claims[cfg->n_claims];
+  size_t n = strlen(base);
+  int i, k;
+  if (cfg->n_claims >= P4M_MAX_CLAIMS_DIRS) return;
+  while (n > 1 && (base[n - 1] == '/' || base[n - 1] == '\\')) n--;
+  k = snprintf(d->dir, sizeof d->dir, "%.*s%s%s", (int) n, base,
+               (n == 1 && base[0] == '/') ? "" : "/", rest);
+  if (k < 0 || (size_t) k >= sizeof d->dir) return;   /* too long: passed over */
+  for (i = 0; i < cfg->n_claims; i++)
+    if (strcmp(cfg->claims[i].dir, d->dir) == 0) return;   /* listed */
+  d->base = keep_base ? n : 0;
+  d->from = from;
+  cfg->n_claims++;
 }
 
-/* $XDG_RUNTIME_DIR/port4me (private to the user and on local disk where
- * systemd sets it), and R's per-user cache folder for the package, as
- * tools::R_user_dir("port4me", "cache") names it, plus "/claims".  Values
- * that are not absolute paths are passed over. */
-static int claims_dir(const p4m_input *in, p4m_config *cfg, p4m_error *err)
+static void claims_dirs(const p4m_input *in, p4m_config *cfg)
 {
-  static const int bases[] = {
-    P4M_VAR_R_USER_CACHE_DIR, P4M_VAR_XDG_CACHE_HOME,
+  const char *xdg = var(in, P4M_XDG_RUNTIME_DIR), *tmp = var(in, P4M_TMPDIR);
+  static const int cache_rows[] = {
+    P4M_R_USER_CACHE_DIR, P4M_XDG_CACHE_HOME,
 #ifdef _WIN32
-    P4M_VAR_LOCALAPPDATA
+    P4M_LOCALAPPDATA
 #else
-    P4M_VAR_HOME
+    P4M_HOME
 #endif
   };
-  static const char *const middles[] = {
+  static const char *const cache_middle[] = {
     "", "",
 #ifdef _WIN32
-    "/R/cache"
+    "R/cache/"
 #elif defined(__APPLE__)
-    "/Library/Caches/org.R-project.R"
+    "Library/Caches/org.R-project.R/"
 #else
-    "/.cache"
+    ".cache/"
 #endif
   };
-  const char *xdg = var(in, P4M_VAR_XDG_RUNTIME_DIR);
+  char rest[P4M_PATH_MAX];
   size_t i;
 
-  cfg->claims_dir[0] = cfg->claims_alt[0] = '\0';
-  cfg->claims_xdg = NULL;
-  for (i = 0; i < sizeof bases / sizeof bases[0]; i++) {
-    const char *base = var(in, bases[i]);
+  cfg->n_claims = 0;
+  if (xdg != NULL && absolute(xdg))
+    add_dir(cfg, xdg, "port4me", 1, p4m_table[P4M_XDG_RUNTIME_DIR].var);
+#if !defined(_WIN32) && !defined(__APPLE__)
+  if (in->uid >= 0) {
+    char run[64];
+    (void) snprintf(run, sizeof run, "/run/user/%ld", in->uid);
+    add_dir(cfg, run, "port4me", 1, "the user id");
+  }
+#endif
+  for (i = 0; i < sizeof cache_rows / sizeof cache_rows[0]; i++) {
+    const char *base = var(in, cache_rows[i]);
     if (base == NULL || !absolute(base)) continue;
-    if (join(cfg->claims_alt, base, middles[i], "/R/port4me/claims",
-             p4m_var_names[bases[i]], err) != 0)
-      return -1;
+    (void) snprintf(rest, sizeof rest, "%sR/port4me/claims/%s",
+                    cache_middle[i], in->host != NULL ? in->host : "localhost");
+    add_dir(cfg, base, rest, 0, p4m_table[cache_rows[i]].var);
     break;
   }
-  if (xdg != NULL && absolute(xdg)) {
-    cfg->claims_xdg = xdg;
-    return join(cfg->claims_dir, xdg, "", "/port4me",
-                p4m_var_names[P4M_VAR_XDG_RUNTIME_DIR], err);
+  if (tmp == NULL || !absolute(tmp)) tmp = NULL;
+#ifndef _WIN32
+  if (tmp == NULL) tmp = "/tmp";
+#endif
+  if (tmp != NULL) {
+    (void) snprintf(rest, sizeof rest, "port4me-%ld", in->uid);
+    add_dir(cfg, tmp, rest, 1, "the temporary folder");
   }
-  memcpy(cfg->claims_dir, cfg->claims_alt, sizeof cfg->claims_dir);
-  return 0;
 }
 
 /* ---- everything ------------------------------------------------------- */
 
-int p4m_configure(const p4m_input *in, p4m_config *cfg, p4m_error *err)
+int p4m_configure(const p4m_input *in, p4m_config *cfg, p4m_error *e)
 {
-  const char *any = var(in, P4M_VAR_CHECK_ANY);
-  double test;
-  char buf[48], msg[160];
+  double test = -1, release = -1;
 
-  if (any != NULL && strcmp(any, "any") != 0) {
-    snprintf(msg, sizeof msg, " must be unset, empty or \"any\", not \"%s\"",
-             shown(any, buf, sizeof buf));
-    return fail(err, p4m_var_names[P4M_VAR_CHECK_ANY], msg);
-  }
-  cfg->any = any != NULL;
-  if (flag(in, P4M_VAR_DEBUG, 0, &cfg->debug, err) != 0) return -1;
-  if (count(in, in->test, P4M_VAR_TEST, 1, P4M_PORT_MAX, -1, &test, err) != 0)
-    return -1;
-  cfg->test = test;
+  p4m_error_clear(e);
   cfg->user = cfg->tool = cfg->user_from = cfg->tool_from = NULL;
   cfg->prepend = NULL;
   cfg->n_prepend = 0;
-  if (count(in, in->reserve, P4M_VAR_RESERVE, 0, P4M_COUNT_MAX, 0,
-            &cfg->reserve, err) != 0)
+  cfg->n_claims = 0;
+  cfg->port = 0;
+  cfg->skip = cfg->reserve = 0;
+  cfg->list = -1;
+  cfg->max_tries_from = NULL;
+  if (p4m_parse_hook(P4M_CHECK_ANY, p4m_table[P4M_CHECK_ANY].var,
+                     var(in, P4M_CHECK_ANY), &cfg->any, e) != 0 ||
+      flag(in, P4M_DEBUG, &cfg->debug, e) != 0 ||
+      number(in, P4M_TEST, -1, &test, e) != 0)
     return -1;
-  cfg->claims_dir[0] = cfg->claims_alt[0] = '\0';
-  cfg->claims_xdg = NULL;
-  if (test >= 0) {
+  if (test > 0) {
     /* test = port: nothing else is computed (but claims count) */
     cfg->mode = P4M_MODE_TEST;
-    return claims_dir(in, cfg, err);
+    cfg->port = (int) test;
+    claims_dirs(in, cfg);
+    return 0;
   }
-  if (count(in, in->skip, P4M_VAR_SKIP, 0, P4M_COUNT_MAX, 0, &cfg->skip,
-            err) != 0 ||
-      count(in, in->list, P4M_VAR_LIST, 1, P4M_COUNT_MAX, -1, &cfg->list,
-            err) != 0 ||
-      count(in, in->max_tries, P4M_VAR_MAX_TRIES, 1, P4M_COUNT_MAX,
-            P4M_MAX_TRIES_DEFAULT, &cfg->max_tries, err) != 0)
-    return -1;
-  if (in->must_work >= 0) {
-    cfg->must_work = in->must_work != 0;
-  } else if (flag(in, P4M_VAR_MUST_WORK, 1, &cfg->must_work, err) != 0) {
-    return -1;
+  if (number(in, P4M_RELEASE, -1, &release, e) != 0) return -1;
+  if (release > 0) {
+    cfg->mode = P4M_MODE_RELEASE;
+    cfg->port = (int) release;
+    claims_dirs(in, cfg);
+    return 0;
   }
+  if (number(in, P4M_SKIP, 0, &cfg->skip, e) != 0 ||
+      number(in, P4M_LIST, -1, &cfg->list, e) != 0 ||
+      number(in, P4M_MAX_TRIES, 0, &cfg->max_tries, e) != 0 ||
+      number(in, P4M_RESERVE, 0, &cfg->reserve, e) != 0 ||
+      flag(in, P4M_MUST_WORK, &cfg->must_work, e) != 0)
+    return -1;
+  cfg->max_tries_from = p4m_source(in, P4M_MAX_TRIES);
   cfg->mode = cfg->list >= 1 ? P4M_MODE_LIST : P4M_MODE_SEARCH;
   /* a list checks no port, so it needs no claims */
-  if (cfg->mode == P4M_MODE_SEARCH && claims_dir(in, cfg, err) != 0)
-    return -1;
-  if (seed(in, cfg, err) != 0) return -1;
-  return port_sets(in, cfg, err);
+  if (cfg->mode == P4M_MODE_SEARCH) claims_dirs(in, cfg);
+  if (seed(in, cfg, e) != 0) return -1;
+  return port_sets(in, cfg, e);
 }

@@ -35,7 +35,7 @@ static int fail(p4m_spec_error *err, const char *t, size_t len, size_t pos,
   quote_token(tok, sizeof tok, t, len);
   err->where = P4M_SPEC_IN_SELF;
   err->pos = pos;
-  snprintf(err->msg, sizeof err->msg, "invalid token '%s': %s", tok, why);
+  snprintf(err->msg, sizeof err->msg, "in '%s': %s", tok, why);
   return -1;
 }
 
