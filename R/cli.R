@@ -1,64 +1,48 @@
 #' The port4me command line
 #'
-#' `Rscript -e port4me::port4me [options] [tool]` prints the port, digits
-#' only, on standard output, and nothing else. It behaves like the Python
-#' (`python -m port4me`) and Bash (`port4me`) command lines.
+#' `Rscript --default-packages=NULL -e port4me::port4me [options] [tool]`
+#' prints the port, digits only, on standard output, and nothing else, as
+#' the Python (`python -m port4me`) and Bash (`port4me`) command lines of
+#' port4me do. `--default-packages=NULL` is optional: it makes R start
+#' faster, since port4me needs none of R's default packages.
 #'
 #' The command line works because `Rscript -e port4me::port4me` evaluates
 #' the expression `port4me::port4me` and prints its value, the function
 #' [port4me()]. Its print method runs the command line only when R is not
-#' interactive and the command line of R holds exactly
-#' `-e port4me::port4me`; otherwise, for instance `print(port4me)` in an
+#' interactive and the last expression given to R with `-e` is the function
+#' itself (`port4me::port4me`, `port4me:::port4me`, or `port4me` after
+#' `-e 'library(port4me)'`); otherwise, for instance `print(port4me)` in an
 #' interactive session or in a script, the function is printed as usual.
 #' `Rscript -e "port4me::port4me()"` is an ordinary R call that prints the
 #' port as an R value.
 #'
-#' @section Options:
-#' \describe{
-#'   \item{`--user=<name>`}{The user name (default: `PORT4ME_USER`, else
-#'     `USER`, else the account name).}
-#'   \item{`--tool=<name>`}{The tool, e.g. `rstudio` (default:
-#'     `PORT4ME_TOOL`). A first bare word, as in
-#'     `Rscript -e port4me::port4me rstudio`, means the same; giving both is
-#'     an error. `--tool=` (empty) means no tool.}
-#'   \item{`--include=<ports>`, `--exclude=<ports>`, `--prepend=<ports>`}{Port
-#'     specifications, e.g. `4321,8000-8099` (see [port4me()]).}
-#'   \item{`--skip=<n>`}{Skip the first `n` ports of the stream.}
-#'   \item{`--list=<n>`}{Print the first `n` ports of the stream, free or
-#'     not, one per line.}
-#'   \item{`--test=<port>`}{Print nothing; exit with status 0 when the port
-#'     is free, 1 when it is not.}
-#'   \item{`--max-tries=<n>`}{Check at most `n` ports (default:
-#'     `PORT4ME_MAX_TRIES`, else 65535).}
-#'   \item{`--must-work=<true|false>`}{When no port is free: an error (exit
-#'     status 2; the default, else `PORT4ME_MUST_WORK`) or print `-1`.}
-#'   \item{`--reserve=<seconds>`}{Claim the port for that many seconds, so
-#'     that other port4me calls of the same user pass it over (default:
-#'     `PORT4ME_RESERVE`, else 0: no claim).}
-#'   \item{`--debug`}{Say on standard error what port4me was given (user,
-#'     tool, seed, hash, the port sets and where each came from) and which
-#'     ports were passed over and why (as `PORT4ME_DEBUG=true`).}
-#'   \item{`--help`, `-h`}{Print usage and examples.}
-#'   \item{`--version`}{Print the version of the package.}
-#' }
+#' @eval cli_options_section()
+#' @section Values:
 #' Options take their value as `--name=value` or as `--name value`; when an
 #' option is given twice, the last one counts. `--` ends the options. The
-#' `PORT4ME_*` environment variables apply as for [port4me()].
+#' values are read by the same rules as the environment variables, and the
+#' `PORT4ME_*` variables apply as for [port4me()]; an option wins over its
+#' variable.
 #'
 #' @section Older versions of R:
 #' Before R 4.2, `Rscript` passes options written after the expression to R
-#' itself, which warns about each ("unknown option"); port4me still reads
-#' them, but write `--args` before them to avoid the warnings, e.g.
-#' `Rscript -e port4me::port4me --args --tool=rstudio`. `--args` is
-#' accepted (and ignored) by every version of R.
+#' itself, which warns about each ("unknown option") and splits their
+#' values at white space. Write `--args` before the options there, e.g.
+#' `Rscript -e port4me::port4me --args --exclude='8000-8099, 9000'`;
+#' `--args` is accepted (and ignored) by every version of R. Without it,
+#' port4me reads the options, but stops with an error (exit status 2)
+#' wherever R's splitting may have changed what was typed: a value that
+#' ends in a comma or a space, a second bare word, a bare word that looks
+#' like ports.
 #'
 #' @section Exit status:
-#' 0 on success (with `--test`: the port is free); 1 when the port given to
-#' `--test` is not free; 2 on any error (unknown option, bad value, bad
-#' environment variable, no free port, a socket test that cannot be made),
-#' after a message starting with `Error:` on standard error. Errors name
-#' the option that was wrong (e.g. `--include`). A reader that closes the
-#' output early (`| head -1`) is not an error.
+#' 0 on success (with `--test`: the port is free; with `--release`: a claim
+#' was dropped); 1 when the port given to `--test` is not free, or
+#' `--release` found no claim; 2 on any error (unknown option, bad value,
+#' bad environment variable, no free port, a socket test that cannot be
+#' made), after a message starting with `Error:` on standard error. Errors
+#' name the option that was wrong (e.g. `--include`). A reader that closes
+#' the output early (`| head -1`) is not an error.
 #'
 #' @param x The [port4me()] function.
 #' @param ... Passed on to [print()] when the function is printed.
@@ -68,10 +52,11 @@
 #' @examples
 #' \dontrun{
 #' ## In a shell:
-#' ##   Rscript -e port4me::port4me
-#' ##   Rscript -e port4me::port4me --tool=rstudio
-#' ##   Rscript -e port4me::port4me rstudio --list=3
-#' ##   Rscript -e port4me::port4me --test=8087 && echo "free" || echo "taken"
+#' ##   Rscript --default-packages=NULL -e port4me::port4me
+#' ##   Rscript --default-packages=NULL -e port4me::port4me --tool=rstudio
+#' ##   Rscript --default-packages=NULL -e port4me::port4me rstudio --list=3
+#' ##   Rscript --default-packages=NULL -e port4me::port4me --test=8087 &&
+#' ##     echo "free" || echo "taken"
 #' }
 #' ## Printing the function in R prints the function
 #' print(port4me)
@@ -231,4 +216,24 @@ cli_help <- function() {
     "  rserver --www-port \"$(Rscript --default-packages=NULL -e port4me::port4me rstudio)\"",
     "  Rscript --default-packages=NULL -e port4me::port4me --test=8087 && echo free"
   )
+}
+
+# The "Options" section of ?port4me_cli, from the settings table.
+cli_options_section <- function() {
+  t <- the$table
+  rows <- c(which(!is.na(t$opt) & t$group != "cli"), which(t$group == "cli"))
+  item <- function(i) {
+    opt <- if (t$placeholder[[i]] == "") t$opt[[i]] else
+      paste0(t$opt[[i]], "=", t$placeholder[[i]])
+    more <- c(
+      if (!is.na(t$var[[i]])) sprintf("Variable: `%s`.", t$var[[i]]),
+      if (!is.na(t$default[[i]]) && t$placeholder[[i]] != "")
+        sprintf("Default: `%s`.", t$default[[i]])
+    )
+    help <- gsub("(<[a-z|]+>)", "`\\1`", t$help[[i]])
+    sprintf("  \\item{`%s`}{%s. %s}", opt, help,
+            paste(more, collapse = " "))
+  }
+  c("@section Options:", "\\describe{", vapply(rows, item, ""),
+    "  \\item{`-h`}{The same as `--help`.}", "}")
 }

@@ -79,10 +79,13 @@
 #' @param must_work `TRUE` or `FALSE`: when no free port is found, signal an
 #'   error of class `port4me_no_port` (`TRUE`) or return `-1L` (`FALSE`).
 #'   Default: `PORT4ME_MUST_WORK` (`true` or `false`), else `TRUE`.
-#' @param reserve A single whole number >= 0: claim the port that is
-#'   returned for this many seconds, so that other port4me calls of the same
-#'   user pass it over until then (see "Claims" below). Default:
-#'   `PORT4ME_RESERVE`, else 0 (claim nothing).
+#' @param reserve A single whole number of seconds, 0 to 86400 (one day):
+#'   claim the port that is returned for this long, so that other port4me
+#'   calls of the same user pass it over until then (see "Claims" below).
+#'   Default: `PORT4ME_RESERVE`, else 0 (claim nothing).
+#' @param release A single port: drop your claim on it now (a server that
+#'   has stopped, a claim no longer needed); nothing else is done.
+#'   Returns `TRUE` when a claim was dropped, `FALSE` when there was none.
 #'
 #' @return
 #' * By default, a single integer: the first free port of the stream. If no
@@ -91,43 +94,64 @@
 #' * With `list`, an integer vector of length `list`: the ports of the
 #'   stream, in order, free or not.
 #' * With `test`, `TRUE` if that port is free now, else `FALSE`.
+#' * With `release`, `TRUE` if a claim was dropped, else `FALSE`.
 #'
 #' @section Claims:
 #' Two processes of one user that start at the same moment (a job array,
 #' parallel workers, a script that starts several servers) see the same
 #' first free port, and one of them then fails to listen on it. With
 #' `reserve = s`, `port4me()` claims the port it returns for `s` seconds:
-#' until then, every `port4me()` call of the same user (any tool, from R or
-#' from the command line) passes the claimed port over as if it were busy,
-#' and moves on to its next port. Of two processes that ask at the same
-#' moment, only one gets a port's claim. Choose `s` long enough for the
-#' server to start listening; after that the port is busy anyway.
+#' until then, every `port4me()` call of the same user on the same host
+#' (any tool, from R or from the command line) passes the claimed port over
+#' as if it were busy, and moves on to its next port. Of two processes that
+#' ask at the same moment, only one gets a port's claim. Choose `s` long
+#' enough for the server to start listening (at most one day); after that
+#' the port is busy anyway. `release = port` drops a claim early.
 #'
-#' A claim is a file named after the port in a folder private to the user:
-#' `$XDG_RUNTIME_DIR/port4me` when `XDG_RUNTIME_DIR` names a folder of the
-#' user's own that is closed to others (as systemd sets it up: on local
-#' disk, cleared at log-out), else the folder `claims` in
-#' `tools::R_user_dir("port4me", "cache")`. The folder is created with mode
-#' 0700 and must be a folder (not a symbolic link) owned by the user and
-#' closed to group and others, else `port4me()` signals a `port4me_system`
-#' error. Expired claims are ignored and removed. With `reserve = 0` (the
-#' default) nothing is written anywhere: results are then those of the
-#' algorithm alone, except that live claims made by other calls with
-#' `reserve` are still passed over.
+#' A claim is a file named after the port in a folder private to the user
+#' (mode 0700, reached only through folders that are the user's or root's
+#' and closed to others, never through a symbolic link of someone else's):
+#' `$XDG_RUNTIME_DIR/port4me`, or `/run/user/<uid>/port4me` where that
+#' folder exists (so that a batch job without `XDG_RUNTIME_DIR` uses the
+#' same folder as a login shell), else `claims/<host>` in
+#' `tools::R_user_dir("port4me", "cache")` (one folder per host: a home
+#' folder may be shared by many hosts), else `port4me-<uid>` in the
+#' temporary folder (`TMPDIR`, else `/tmp`) when there is no usable home.
+#' A claim that expires more than a day ahead (written by hand, or while
+#' the clock was wrong) is not honoured.
+#'
+#' With `reserve = 0` (the default) claims are only read: nothing is
+#' created, locked, written or removed, a claims folder that cannot be used
+#' is passed over (debug output says why), and the result is that of the
+#' algorithm alone, except that live claims are passed over. A port claimed
+#' by this very process counts as free for `test`. A call without `reserve`
+#' can still pick a port that a call with `reserve` claims at the same
+#' moment: all launches that may collide must use `reserve`.
 #'
 #' @section Errors:
 #' Every error is a condition of class `port4me_error` and of one of these
 #' classes, so that callers can tell them apart without reading messages:
-#' * `port4me_invalid`: a bad argument or environment variable, or an empty
-#'   set of candidate ports; its field `source` names the argument or
-#'   variable (e.g. `"skip"` or `"PORT4ME_SKIP"`);
+#' * `port4me_invalid`: a bad argument, environment variable or
+#'   command-line option, or an empty set of candidate ports; its field
+#'   `source` names the argument, variable or option (e.g. `"skip"`,
+#'   `"PORT4ME_SKIP"` or `"--skip"`), and the message reads
+#'   `<source> must be <rule>, not <value>`;
 #' * `port4me_no_port`: no free port was found;
 #' * `port4me_system`: whether a port is free cannot be tested (e.g. the
-#'   process is out of file descriptors); the message names the failing step
-#'   and the system's error.
+#'   process is out of file descriptors), or a claim cannot be made; its
+#'   fields `errno` (the system's error number) and `step` (the call that
+#'   failed, e.g. `"socket IPv4"`, `"bind [::1]"`, `"lock claims folder"`)
+#'   say what failed.
 #'
+#' An internal error of the package itself is a plain error.
 #' For example,
 #' `tryCatch(port4me("shiny"), port4me_no_port = function(e) 8080L)`.
+#'
+#' @section Debug output:
+#' With `PORT4ME_DEBUG=true`, `port4me()` says what it was given and why it
+#' passed over each port, as messages of class `port4me_debug`:
+#' `suppressMessages()` silences them, and Shiny's and other loggers handle
+#' them as any message. See [port4me.settings].
 #'
 #' @section Port specifications:
 #' A specification string holds comma- and/or space-separated tokens: a port
@@ -139,10 +163,11 @@
 #' `c(4321L, 8080L)` and `8000:8009` are all valid.
 #'
 #' @section Command line:
-#' `Rscript -e port4me::port4me [options] [tool]` prints the port, so that
-#' shell scripts can use it, e.g.
-#' `jupyter lab --port "$(Rscript -e port4me::port4me jupyter-lab)"`.
-#' See [port4me_cli] for the options, or run
+#' `Rscript --default-packages=NULL -e port4me::port4me [options] [tool]`
+#' prints the port, so that shell scripts can use it, e.g.
+#' `jupyter lab --port "$(Rscript --default-packages=NULL -e port4me::port4me jupyter-lab)"`
+#' (`--default-packages=NULL` spares R loading packages port4me does not
+#' need). See [port4me_cli] for the options, or run
 #' `Rscript -e port4me::port4me --help`. The vignette,
 #' `vignette("port4me", package = "port4me")`, has more examples, including
 #' job scripts.

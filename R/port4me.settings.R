@@ -55,7 +55,7 @@
 #' space-separated ports `N` and ranges `A-B`, plus `{chrome}` and
 #' `{firefox}`; a lone `0` means no ports, for places where an empty value
 #' cannot be set. `PORT4ME_SKIP`, `PORT4ME_LIST`, `PORT4ME_TEST`,
-#' `PORT4ME_MAX_TRIES` and `PORT4ME_RESERVE` are whole numbers.
+#' `PORT4ME_MAX_TRIES` and `PORT4ME_RESERVE` are whole numbers (white space around them is allowed).
 #' `PORT4ME_LIST` and `PORT4ME_TEST` change what `port4me()` returns; they
 #' are meant for the command line, not for `~/.Renviron`.
 #'
@@ -128,20 +128,20 @@
 #' Two processes of one user that start at the same moment find the same
 #' first free port, and one of the two servers then fails to start. With
 #' `reserve = s` (or `PORT4ME_RESERVE=s`, or `--reserve=s` on the command
-#' line), the port that is returned is claimed for `s` seconds: a file
-#' named after the port is created, atomically, in a directory private to
-#' the user, and until the claim expires every port4me call of that user
-#' passes over the port as if it were busy. A claim on a port that turns
-#' out to be busy is given up at once; expired claims are ignored and
-#' removed. The directory is `port4me` under `XDG_RUNTIME_DIR` when that
-#' variable names a folder of the user's own that is closed to group and
-#' others (as systemd makes it), else `file.path(tools::R_user_dir("port4me",
-#' "cache"), "claims")` (its variables `R_USER_CACHE_DIR`, `XDG_CACHE_HOME`
-#' and `HOME` count only when they hold absolute paths). The directory
-#' itself must be the user's own, mode 0700, and not a symbolic link, else
-#' port4me signals a `port4me_system` error. With `0`, the default, nothing
-#' is written, and the results are those without claims, except that live
-#' claims of other calls are still passed over.
+#' line), the port that is returned is claimed for `s` seconds (at most
+#' 86400, one day): a file named after the port is created, atomically, in
+#' a folder private to the user, and until the claim expires every port4me
+#' call of that user on that host passes over the port as if it were busy.
+#' A claim on a port that turns out to be busy is given up at once;
+#' `release = port` (`--release=port`) gives one up early. The folder is
+#' `port4me` under `XDG_RUNTIME_DIR` (or under `/run/user/<uid>`, where
+#' that exists), else `claims/<host>` under
+#' `tools::R_user_dir("port4me", "cache")` (its variables
+#' `R_USER_CACHE_DIR`, `XDG_CACHE_HOME` and `HOME` count only when they
+#' hold absolute paths), else `port4me-<uid>` under `TMPDIR` (else `/tmp`).
+#' Every folder on the way must be the user's or root's and closed to
+#' others. With `0`, the default, claims are only read: nothing is written,
+#' and a folder that cannot be used is passed over.
 #'
 #' @section Setting them in R, the shell and Renviron files:
 #' In an R session, [Sys.setenv()] changes a setting for the rest of the
@@ -181,7 +181,9 @@
 #' @section Testing and debugging:
 #' \describe{
 #'   \item{\env{PORT4ME_DEBUG}}{`true` (also `TRUE`, `True`, `1`, `yes`):
-#'     explain on stderr how the port was found; `false` (also `FALSE`,
+#'     explain how the port was found, as messages of class
+#'     `port4me_debug` (on stderr, unless silenced with
+#'     [suppressMessages()]); `false` (also `FALSE`,
 #'     `False`, `0`, `no`): do not. The command-line option `--debug` does
 #'     the same. Default: `false`.}
 #'   \item{\env{_PORT4ME_CHECK_AVAILABLE_PORTS_}}{`any`: every port counts as
@@ -249,13 +251,7 @@
 #' if (any(!unset)) do.call(Sys.setenv, as.list(old[!unset]))
 #' @seealso [port4me()]
 #' @name port4me.settings
-#' @aliases port4me.settings PORT4ME_USER PORT4ME_TOOL PORT4ME_PREPEND
-#'   PORT4ME_PREPEND_SITE PORT4ME_INCLUDE PORT4ME_INCLUDE_SITE
-#'   PORT4ME_EXCLUDE PORT4ME_EXCLUDE_SITE PORT4ME_EXCLUDE_UNSAFE
-#'   PORT4ME_EXCLUDE_UNSAFE_CHROME PORT4ME_EXCLUDE_UNSAFE_FIREFOX
-#'   PORT4ME_SKIP PORT4ME_LIST PORT4ME_TEST PORT4ME_MAX_TRIES
-#'   PORT4ME_MUST_WORK PORT4ME_RESERVE PORT4ME_DEBUG
-#'   _PORT4ME_CHECK_AVAILABLE_PORTS_
+#' @eval settings_aliases()
 NULL
 
 # The default browser-unsafe lists, as written once in src/unsafe.c (the
@@ -265,4 +261,12 @@ unsafe_ports <- function(browser = c("chrome", "firefox")) {
   var <- paste0("PORT4ME_EXCLUDE_UNSAFE_", toupper(match.arg(browser)))
   t <- the$table
   gsub(",", ", ", t$default[match(var, t$var)], fixed = TRUE)
+}
+
+# The help topics of this page: every variable of port4me's own in the
+# settings table (tests/testthat/test-help.R checks the installed page).
+settings_aliases <- function() {
+  vars <- the$table$var
+  vars <- vars[!is.na(vars) & grepl("^_?PORT4ME_", vars)]
+  paste("@aliases port4me.settings", paste(vars, collapse = " "))
 }

@@ -44,7 +44,8 @@ static void given_value(SEXP x, int from, p4m_given *g)
   g->from = from;
   switch (TYPEOF(x)) {
   case STRSXP:
-    if (XLENGTH(x) != 1) bug("a string of length other than 1");
+    if (XLENGTH(x) != 1 || STRING_ELT(x, 0) == NA_STRING)
+      bug("a string of length other than 1, or NA");
     g->text = CHAR(STRING_ELT(x, 0));
     break;
   case INTSXP:
@@ -56,7 +57,8 @@ static void given_value(SEXP x, int from, p4m_given *g)
     g->n = (size_t) XLENGTH(x);
     break;
   case LGLSXP:
-    if (XLENGTH(x) != 1) bug("a flag of length other than 1");
+    if (XLENGTH(x) != 1 || LOGICAL(x)[0] == NA_LOGICAL)
+      bug("a flag of length other than 1, or NA");
     g->flag = LOGICAL(x)[0] != 0;
     break;
   default:
