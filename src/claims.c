@@ -327,6 +327,19 @@ int p4m_claims_check(const p4m_claims *c, int port, double now,
   return 1;
 }
 
+int p4m_claims_mine(const p4m_claims *c, int port, double now)
+{
+  char name[8];
+  p4m_claim_record rec;
+  p4m_error ignored;
+  int ok;
+  if (c == NULL || !c->usable || !p4m_valid_port(port)) return 0;
+  p4m_port_name(port, name);
+  return p4m_read_claim(c, name, &rec, &ok, &ignored) >= 0 && ok &&
+    p4m_claims_live(rec.expiry_ms, now) && rec.has_pid &&
+    rec.pid == p4m_cp_pid();
+}
+
 int p4m_claims_take(const p4m_claims *c, int port, double now,
                     double seconds, double *until, p4m_error *e)
 {

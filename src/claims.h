@@ -129,6 +129,10 @@ void p4m_claims_close(p4m_claims *c);
 int p4m_claims_check(const p4m_claims *c, int port, double now,
                      double *until);
 
+/* Is `port` claimed at `now` by this very process (a claim it took
+ * earlier)?  1 or 0.  Reads only. */
+int p4m_claims_mine(const p4m_claims *c, int port, double now);
+
 /* Claim `port` from `now` for `seconds` (1 <= seconds <=
  * P4M_CLAIMS_SECONDS_MAX); c must be writable.  Returns
  *   0  taken (*until = the expiry written);

@@ -109,9 +109,10 @@ static int open_claims(const p4m_config *cfg, const p4m_ops *ops,
   return 0;
 }
 
-/* Is port claimed in any folder at t (and, with debug, say so)? */
+/* Is port claimed in any folder at t (and, with debug, say so)?  With
+ * `others`, a claim of this very process does not count. */
 static int claimed(const p4m_config *cfg, const p4m_ops *ops,
-                   const p4m_run *run, int port, double t)
+                   const p4m_run *run, int port, double t, int others)
 {
   int i;
   double until = 0;
@@ -119,6 +120,12 @@ static int claimed(const p4m_config *cfg, const p4m_ops *ops,
   for (i = 0; i < cfg->n_claims; i++) {
     if (!run->cl[i].usable || i == run->w) continue;
     if (p4m_claims_check(&run->cl[i], port, t, &until) == 1) {
+      if (others && p4m_claims_mine(&run->cl[i], port, t)) {
+        say(cfg, ops, "port %d is claimed by this process until %s (in %s): "
+            "that claim does not count", port,
+            p4m_report_time(until, when, sizeof when), run->cl[i].dir);
+        continue;
+      }
       say(cfg, ops, "port %d skipped: claimed until %s (in %s)", port,
           p4m_report_time(until, when, sizeof when), run->cl[i].dir);
       return 1;
@@ -163,7 +170,7 @@ int p4m_test(const p4m_config *cfg, const p4m_ops *ops, p4m_run *run,
   int status;
   if (open_claims(cfg, ops, run, 0, e) != 0) return -1;
   *free_ = 0;
-  if (claimed(cfg, ops, run, cfg->port, now(ops))) return 0;
+  if (claimed(cfg, ops, run, cfg->port, now(ops), 1)) return 0;
   status = test_port(cfg, ops, cfg->port, e);
   if (status < 0) return -1;
   *free_ = status == P4M_FREE;
@@ -261,7 +268,7 @@ int p4m_search(const p4m_config *cfg, const p4m_ops *ops, p4m_run *run,
     n_checked++;
     if ((n_checked & 0xFF) == 0 && interrupted(ops, e)) return -1;
     t = now(ops);
-    if (claimed(cfg, ops, run, port, t)) {
+    if (claimed(cfg, ops, run, port, t, 0)) {
       n_claimed++;
       continue;
     }
