@@ -114,25 +114,48 @@ cli_expression <- function(expr) {
 
 # R before 4.2, options without "--args": R's own front end has split the
 # command line again, at white space inside quoted values too
-# (`--exclude='1-2, 3-4'` arrives as `--exclude=1-2,` and `3-4`).  Where
-# that can have changed what the user typed, stop instead of guessing: a
-# value that ends in a separator, a second bare word, or a bare word that
-# looks like ports.
+# (`--exclude='1-2, 3-4'` arrives as `--exclude=1-2,` and `3-4`, and
+# `--user='a b'` as `--user=a` and `b`).  Where that can have changed what
+# the user typed, stop instead of guessing: a value that ends in a
+# separator, a second bare word, a bare word that looks like ports, or a
+# bare word right after an option's value (it may be the rest of that
+# value; the tool can go first instead).  (Runs on R < 4.2 only; bytes.)
 cli_old_r <- function(args) {
-  args <- args[args != "--args"]
-  bare <- args[!startsWith(args, "-")]
-  opts <- args[startsWith(args, "--") & grepl("=", args, fixed = TRUE,
-                                              useBytes = TRUE)]
-  split <- length(bare) > 1L ||
-    any(grepl("^[0-9{][0-9,{}a-z -]*$", bare, useBytes = TRUE)) ||
-    any(grepl("[, \t]$", opts, useBytes = TRUE))
-  if (split) {
-    p4m_stop("invalid", paste0(
-      "R ", getRversion(), " splits option values at white space when ",
-      "the options are not after --args; write --args before the options, ",
-      "e.g. Rscript -e port4me::port4me --args --exclude='8000-8099, 9000'"),
-      "--args")
+  t <- the$table
+  switches <- c(t$opt[!is.na(t$opt) & t$placeholder == ""], "-h")
+  after_value <- FALSE
+  n_bare <- 0L
+  i <- 0L
+  while (i < length(args)) {
+    i <- i + 1L
+    a <- args[[i]]
+    if (a == "--args") next
+    if (a == "--") break
+    if (!grepl("^-", a, useBytes = TRUE)) {
+      n_bare <- n_bare + 1L
+      if (after_value || n_bare > 1L ||
+          grepl("^[0-9{][0-9,{}a-z -]*$", a, useBytes = TRUE)) {
+        cli_old_r_stop(a)
+      }
+    } else if (grepl("=", a, fixed = TRUE, useBytes = TRUE)) {
+      if (grepl("[, \t]$", a, useBytes = TRUE)) cli_old_r_stop(a)
+      after_value <- TRUE
+      next
+    } else if (!(a %in% switches)) {
+      i <- i + 1L   # its value
+      after_value <- TRUE
+      next
+    }
+    after_value <- FALSE
   }
+}
+
+cli_old_r_stop <- function(arg) {
+  p4m_stop("invalid", paste0(
+    "R ", getRversion(), " may have split an option's value at white ",
+    "space (at ", .Call(R_port4me_show, arg), "): write --args before the ",
+    "options, e.g. Rscript -e port4me::port4me --args --user=alice ",
+    "--exclude='8000-8099, 9000'"), "--args")
 }
 
 # Run the command line on `args`.  Writes the result to stdout and errors to

@@ -1,5 +1,5 @@
-# port4me before and after the restructuring of issue 8 (R reads the
-# environment, C applies the rules): the same calls with both versions,
+# port4me before and after a change (issue 8: R reads the environment, C
+# applies the rules; issue 17: one settings table): the same calls with both versions,
 # installed side by side and run in turns on one machine, so that load from
 # other work touches both alike.
 #
@@ -76,11 +76,13 @@ writeLines(c(
   "vars <- ns$the$vars",
   "env <- Sys.getenv(vars, unset = NA_character_, names = FALSE)",
   "f <- ns$R_port4me",
+  "none <- vector('list', ns$the$nrows)",
+  "one <- none; one[[match('list', ns$the$table$arg)]] <- 1L",
   "x <- bench::mark(",
   "  Sys.getenv(vars, unset = NA_character_, names = FALSE),",
-  "  isTRUE(l10n_info()[['UTF-8']]),",
-  "  .Call(f, NULL, NULL, NULL, NULL, NULL, NULL, 1L, NULL, NULL, NULL, NULL, env, NULL),",
-  "  .Call(f, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, env, NULL),",
+  "  ns$utf8_session(),",
+  "  .Call(f, one, 1L, env, NULL),",
+  "  .Call(f, none, 1L, env, NULL),",
   "  min_iterations = 3000, check = FALSE, filter_gc = FALSE)",
   "cat(length(vars), format(as.numeric(x$median) * 1e6, nsmall = 1, digits = 1), '\\n')"
 ), parts)
@@ -116,7 +118,7 @@ lines <- c(
   "| piece | µs |",
   "| --- | --- |",
   sprintf("| `Sys.getenv()` of the %d variables | %.1f |", p[[1]], p[[2]]),
-  sprintf("| the session's encoding, `l10n_info()` | %.1f |", p[[3]]),
+  sprintf("| the session's encoding, `utf8_session()` | %.1f |", p[[3]]),
   sprintf("| C, `.Call()` alone, `list = 1` | %.1f |", p[[4]]),
   sprintf("| C, `.Call()` alone, a search (one socket test) | %.1f |", p[[5]]),
   ""
