@@ -33,9 +33,9 @@
 #'   up after 65536 tests, Bash after 65535.
 #' * A port held on `[::1]` is busy here; Python (IPv4 only) and Bash with
 #'   `netstat` (also for `[::]`) may give it.
-#' * Non-ASCII names are hashed by code point in every locale: `--user=jörg`
-#'   gives 33893 here and from Python; Bash gives 33893 in a UTF-8 locale,
-#'   37264 (the UTF-8 bytes) in the C locale.
+#' * Non-ASCII names are hashed by code point in every locale:
+#'   `port4me(user = "j\u00f6rg")` gives 33893 here and from Python; Bash
+#'   gives 33893 in a UTF-8 locale, 37264 (the UTF-8 bytes) in the C locale.
 #' * Port specifications that upstream accepts are errors here: `2000-`
 #'   (Python: 2000), `5-2` (both: no port), `70000` (Python: accepted).
 #' * Not a difference: `list = 0` (`--list=0`, `PORT4ME_LIST=0`) is an
