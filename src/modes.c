@@ -72,6 +72,7 @@ static int open_claims(const p4m_config *cfg, const p4m_ops *ops,
   char last[sizeof why.message] = "";
   int i;
 
+  p4m_error_clear(&why);
   for (i = 0; i < cfg->n_claims; i++) {
     const p4m_claims_dir *d = &cfg->claims[i];
     p4m_claims *c = &run->cl[i];
@@ -97,6 +98,7 @@ static int open_claims(const p4m_config *cfg, const p4m_ops *ops,
           why.message);
       (void) snprintf(last, sizeof last, "%s", why.message);
     }
+    if (!p4m_claims_exists(d->dir)) continue;   /* (cheap: most calls) */
     if (p4m_claims_open_read(c, d->dir, &why) != 0)
       say(cfg, ops, "claims folder %s passed over: %s", d->dir, why.message);
     else if (c->usable)
