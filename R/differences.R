@@ -2,6 +2,7 @@
 # Bash implementations that a user can hit. NEWS.md has the same list; the
 # package's side of each is tested in tests/testthat/test-upstream-differences.R.
 
+#' @include port4me.R
 #' @name port4me
 #' @rdname port4me
 #' @section Differences from the Python and Bash implementations:
