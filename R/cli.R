@@ -100,10 +100,15 @@ cli_args <- function(args) {
     return(NULL)
   }
   rest <- args[-seq_len(e[[length(e)]] + 1L)]
-  if (getRversion() < "4.2.0" && !("--args" %in% args)) {
-    cli_old_r(rest)
+  out <- rest[rest != "--args"]
+  if (getRversion() < "4.2.0") {
+    # (R < 4.2: what came before the first "--args" went through R's own
+    # front end; see cli_old_r())
+    before <- rest[seq_len(match("--args", rest, nomatch = length(rest) + 1L)
+                           - 1L)]
+    attr(out, "split") <- cli_old_r(before)
   }
-  rest[rest != "--args"]
+  out
 }
 
 cli_expression <- function(expr) {
@@ -112,42 +117,20 @@ cli_expression <- function(expr) {
     identical(expr, quote(port4me))
 }
 
-# R before 4.2, options without "--args": R's own front end has split the
-# command line again, at white space inside quoted values too
+# R before 4.2, options written without "--args" first: Rscript hands them
+# to R's own front end (which warns "unknown option"), and that splits the
+# command line again at white space inside quoted values
 # (`--exclude='1-2, 3-4'` arrives as `--exclude=1-2,` and `3-4`, and
-# `--user='a b'` as `--user=a` and `b`).  Where that can have changed what
-# the user typed, stop instead of guessing: a value that ends in a
-# separator, a second bare word, a bare word that looks like ports, or a
-# bare word right after an option's value (it may be the rest of that
-# value; the tool can go first instead).  (Runs on R < 4.2 only; bytes.)
-cli_old_r <- function(args) {
-  t <- the$table
-  switches <- c(t$opt[!is.na(t$opt) & t$placeholder == ""], "-h")
-  after_value <- FALSE
-  n_bare <- 0L
-  i <- 0L
-  while (i < length(args)) {
-    i <- i + 1L
-    a <- args[[i]]
-    if (a == "--args") next
-    if (a == "--") break
-    if (!grepl("^-", a, useBytes = TRUE)) {
-      n_bare <- n_bare + 1L
-      if (after_value || n_bare > 1L ||
-          grepl("^[0-9{][0-9,{}a-z -]*$", a, useBytes = TRUE)) {
-        cli_old_r_stop(a)
-      }
-    } else if (grepl("=", a, fixed = TRUE, useBytes = TRUE)) {
-      if (grepl("[, \t]$", a, useBytes = TRUE)) cli_old_r_stop(a)
-      after_value <- TRUE
-      next
-    } else if (!(a %in% switches)) {
-      i <- i + 1L   # its value
-      after_value <- TRUE
-      next
-    }
-    after_value <- FALSE
-  }
+# `--user='a b'` as `--user=a` and `b`), while a real bare word (the tool)
+# comes after an "--args" that Rscript puts before it.  So a bare word
+# among `before` (the arguments before the first "--args"), or a value
+# there that ends in a separator, means that a value was split: the first
+# such argument is returned, and the command line stops there instead of
+# guessing (cli_main()).  NULL when nothing was split.  (Bytes only.)
+cli_old_r <- function(before) {
+  bad <- !grepl("^-", before, useBytes = TRUE) |
+    grepl("^--[^=]*=.*[, \t]$", before, useBytes = TRUE)
+  if (any(bad)) before[which(bad)[[1L]]]
 }
 
 cli_old_r_stop <- function(arg) {
@@ -163,6 +146,7 @@ cli_old_r_stop <- function(arg) {
 # claim was dropped), 1 not free or no claim (--test, --release), 2 error.
 cli_main <- function(args) {
   tryCatch({
+    if (!is.null(split <- attr(args, "split"))) cli_old_r_stop(split)
     values <- .Call(R_port4me_cli, args)
     action <- attr(values, "action")
     if (action == "help") {
