@@ -157,15 +157,13 @@ cli_main <- function(args) {
       cli_write(getNamespaceVersion("port4me")[[1L]])
       return(0L)
     }
-    given <- as.list(values)
-    given[is.na(values)] <- list(NULL)
     # names from the command line are in the session's encoding
     for (i in the$name_rows) {
-      if (!is.null(given[[i]]) && !is.na(y <- to_utf8(given[[i]]))) {
-        given[[i]] <- y
+      if (!is.na(values[[i]]) && !is.na(y <- to_utf8(values[[i]]))) {
+        values[[i]] <- y
       }
     }
-    res <- run_c(given, 2L, is.null(given[[the$user_row]]))
+    res <- run_c(values, 2L, is.na(values[[the$user_row]]))
     if (is.logical(res)) return(if (isTRUE(res)) 0L else 1L)
     cli_write(res)
     0L

@@ -215,18 +215,20 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
   # R checks the types of the arguments it was given and reads the
   # environment; C applies the rules of the settings table (src/table.h)
   # and does the work.
-  args <- mget(the$args)
-  given <- vector("list", the$nrows)
+  # (the arguments in the order of the table's rows; test-settings-table.R
+  # checks that they are the table's)
+  args <- list(tool, user, prepend, include, exclude, skip, list, test,
+               max_tries, must_work, reserve, release)
   for (i in seq_along(args)) {
     if (!is.null(args[[i]])) {
-      given[[the$arg_rows[[i]]]] <- check_arg(args[[i]], the$arg_rows[[i]])
+      args[i] <- list(check_arg(args[[i]], the$arg_rows[[i]]))
     }
   }
-  run_c(given, 1L, is.null(user))
+  run_c(args, 1L, is.null(user))
 }
 
-# Run C on `given` (a list by row of the table: from = 1L arguments, 2L
-# command-line options), with the environment.
+# Run C on `given` (from = 1L: the arguments, a list; 2L: the command-line
+# options, a character vector by row of the table), with the environment.
 run_c <- function(given, from, no_user) {
   env <- Sys.getenv(the$vars, unset = NA_character_, names = FALSE)
   # names in variables: C reads UTF-8 (and so, in the C locale, bytes as

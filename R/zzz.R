@@ -5,7 +5,6 @@ the <- new.env(parent = emptyenv())
 .onLoad <- function(libname, pkgname) {
   t <- .Call(R_port4me_table)
   the$table <- t
-  the$nrows <- length(t$kind)
   the$arg_rows <- which(!is.na(t$arg))        # the arguments of port4me()
   the$args <- t$arg[the$arg_rows]
   the$vars <- t$var[!is.na(t$var)]            # the variables R reads

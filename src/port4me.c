@@ -35,8 +35,8 @@ static void *r_alloc(void *ctx, size_t bytes)
   return R_alloc(bytes, 1);
 }
 
-/* A given value of row i (from an argument or an option): NULL, a string,
- * numbers, or TRUE/FALSE, as the R wrapper checked them. */
+/* The value of an argument: NULL, a string, numbers, or TRUE/FALSE, as
+ * the R wrapper checked them. */
 static void given_value(SEXP x, int from, p4m_given *g)
 {
   memset(g, 0, sizeof *g);
@@ -66,20 +66,34 @@ static void given_value(SEXP x, int from, p4m_given *g)
   }
 }
 
-/* The input: `given` (a list by row of the table), `from` (1: arguments,
- * 2: options), `env` (the values of the rows that have a variable, in
- * table order; NA when unset), `account` (NULL or a string). */
+/* The input: `from` 1 (arguments of port4me(): `given` is a list of them,
+ * NULL when not given, in the order of the table's rows that have one) or
+ * 2 (command-line options: `given` is a character vector by row of the
+ * table, NA when not given); `env` (the values of the rows that have a
+ * variable, in table order; NA when unset), `account` (NULL or a
+ * string). */
 static void read_input(SEXP given, SEXP from, SEXP env, SEXP account,
                        p4m_input *in)
 {
-  int i, k = 0, src;
-  static char host[256];
-  if (TYPEOF(given) != VECSXP || XLENGTH(given) != P4M_NROWS ||
-      TYPEOF(from) != INTSXP || XLENGTH(from) != 1 || TYPEOF(env) != STRSXP)
+  int i, k = 0, a = 0, src;
+  if (TYPEOF(from) != INTSXP || XLENGTH(from) != 1 || TYPEOF(env) != STRSXP)
     bug("the arguments of the .Call");
   src = INTEGER(from)[0] == 2 ? P4M_FROM_OPTION : P4M_FROM_ARG;
+  if (src == P4M_FROM_OPTION
+      ? (TYPEOF(given) != STRSXP || XLENGTH(given) != P4M_NROWS)
+      : TYPEOF(given) != VECSXP)
+    bug("the given values of the .Call");
   for (i = 0; i < P4M_NROWS; i++) {
-    given_value(VECTOR_ELT(given, i), src, &in->given[i]);
+    memset(&in->given[i], 0, sizeof in->given[i]);
+    if (src == P4M_FROM_OPTION) {
+      if (STRING_ELT(given, i) != NA_STRING) {
+        in->given[i].from = P4M_FROM_OPTION;
+        in->given[i].text = CHAR(STRING_ELT(given, i));
+      }
+    } else if (p4m_table[i].arg != NULL) {
+      if (a >= XLENGTH(given)) bug("fewer arguments than the table has");
+      given_value(VECTOR_ELT(given, a++), src, &in->given[i]);
+    }
     in->env[i] = NULL;
     if (p4m_table[i].var == NULL) continue;
     if (k >= XLENGTH(env)) bug("fewer values than variables");
@@ -87,12 +101,13 @@ static void read_input(SEXP given, SEXP from, SEXP env, SEXP account,
     k++;
   }
   if (k != XLENGTH(env)) bug("more values than variables");
+  if (src == P4M_FROM_ARG && a != XLENGTH(given))
+    bug("more arguments than the table has");
   in->account = (TYPEOF(account) == STRSXP && XLENGTH(account) == 1 &&
                  STRING_ELT(account, 0) != NA_STRING)
     ? CHAR(STRING_ELT(account, 0)) : NULL;
-  in->uid = p4m_claims_uid();
-  p4m_claims_host(host, sizeof host);
-  in->host = host;
+  in->uid = p4m_claims_uid;
+  in->host = p4m_claims_host;
   in->alloc = r_alloc;
   in->alloc_ctx = NULL;
 }

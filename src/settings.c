@@ -416,24 +416,26 @@ static void claims_dirs(const p4m_input *in, p4m_config *cfg)
     ".cache/"
 #endif
   };
-  char rest[P4M_PATH_MAX];
+  char rest[P4M_PATH_MAX], host[256];
+  long uid = in->uid();
   size_t i;
 
   cfg->n_claims = 0;
   if (xdg != NULL && absolute(xdg))
     add_dir(cfg, xdg, "port4me", 1, p4m_table[P4M_XDG_RUNTIME_DIR].var);
 #if !defined(_WIN32) && !defined(__APPLE__)
-  if (in->uid >= 0) {
+  if (uid >= 0) {
     char run[64];
-    (void) snprintf(run, sizeof run, "/run/user/%ld", in->uid);
+    (void) snprintf(run, sizeof run, "/run/user/%ld", uid);
     add_dir(cfg, run, "port4me", 1, "the user id");
   }
 #endif
   for (i = 0; i < sizeof cache_rows / sizeof cache_rows[0]; i++) {
     const char *base = var(in, cache_rows[i]);
     if (base == NULL || !absolute(base)) continue;
+    in->host(host, sizeof host);
     (void) snprintf(rest, sizeof rest, "%sR/port4me/claims/%s",
-                    cache_middle[i], in->host != NULL ? in->host : "localhost");
+                    cache_middle[i], host);
     add_dir(cfg, base, rest, 0, p4m_table[cache_rows[i]].var);
     break;
   }
@@ -442,7 +444,7 @@ static void claims_dirs(const p4m_input *in, p4m_config *cfg)
   if (tmp == NULL) tmp = "/tmp";
 #endif
   if (tmp != NULL) {
-    (void) snprintf(rest, sizeof rest, "port4me-%ld", in->uid);
+    (void) snprintf(rest, sizeof rest, "port4me-%ld", uid);
     add_dir(cfg, tmp, rest, 1, "the temporary folder");
   }
 }

@@ -46,8 +46,10 @@ typedef struct {
   const char *env[P4M_NROWS];  /* the rows' variables, NULL when unset
                                   (names in UTF-8) */
   const char *account;         /* the account name (UTF-8), or NULL */
-  long uid;                    /* the user id (claims folder names) */
-  const char *host;            /* the host name (claims folder names) */
+  /* who and where, for the names of the claims folders (asked for only
+   * when the call needs claims): the user id (-1: none) and the host name */
+  long (*uid)(void);
+  void (*host)(char *buf, size_t n);
   /* room for the prepended ports (at most 65535 uint16_t), asked for only
    * when there are any; must not return NULL */
   void *(*alloc)(void *ctx, size_t bytes);
