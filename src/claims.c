@@ -311,32 +311,33 @@ static int p4m_need_writable(const p4m_claims *c, int port, const char *fn,
                   "%d is not a port", fn, port);
 }
 
-int p4m_claims_check(const p4m_claims *c, int port, double now,
-                     double *until)
+/* The live claim on port at now, read into *rec: 1, or 0 when there is
+   none (reading only; anything that is not a live claim is none). */
+static int p4m_live_claim(const p4m_claims *c, int port, double now,
+                          p4m_claim_record *rec)
 {
   char name[8];
-  p4m_claim_record rec;
   p4m_error ignored;
   int ok;
   if (c == NULL || !c->usable || !p4m_valid_port(port)) return 0;
   p4m_port_name(port, name);
-  if (p4m_read_claim(c, name, &rec, &ok, &ignored) < 0 || !ok ||
-      !p4m_claims_live(rec.expiry_ms, now))
-    return 0;
+  return p4m_read_claim(c, name, rec, &ok, &ignored) >= 0 && ok &&
+    p4m_claims_live(rec->expiry_ms, now);
+}
+
+int p4m_claims_check(const p4m_claims *c, int port, double now,
+                     double *until)
+{
+  p4m_claim_record rec;
+  if (!p4m_live_claim(c, port, now, &rec)) return 0;
   if (until != NULL) *until = (double) rec.expiry_ms / 1000.0;
   return 1;
 }
 
 int p4m_claims_mine(const p4m_claims *c, int port, double now)
 {
-  char name[8];
   p4m_claim_record rec;
-  p4m_error ignored;
-  int ok;
-  if (c == NULL || !c->usable || !p4m_valid_port(port)) return 0;
-  p4m_port_name(port, name);
-  return p4m_read_claim(c, name, &rec, &ok, &ignored) >= 0 && ok &&
-    p4m_claims_live(rec.expiry_ms, now) && rec.has_pid &&
+  return p4m_live_claim(c, port, now, &rec) && rec.has_pid &&
     rec.pid == p4m_cp_pid();
 }
 

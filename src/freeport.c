@@ -285,6 +285,22 @@ static void p4m_close(p4m_sock s) {
   (void) P4M_CLOSE(s);
 }
 
+/* Set the option `name` of s to 1; on failure close s, fill st with `step`
+   and return -1. */
+static int p4m_setopt(p4m_sock s, int level, int name, const char *step,
+                      p4m_port_status *st) {
+  int one = 1;
+  if (P4M_OK(setsockopt(s, level, name, (const char *) &one,
+                        (p4m_socklen) sizeof(one))))
+    return 0;
+  {
+    int e = P4M_LAST_ERROR();
+    p4m_close(s);
+    p4m_status_fill(st, P4M_FAILED, e, step);
+  }
+  return -1;
+}
+
 /* Try one address.  On P4M_T_FAIL, st is filled; on a skip, *skip_err and
    *skip_step say why. */
 static int p4m_try(const p4m_target *t, int port, p4m_port_status *st,
@@ -295,7 +311,6 @@ static int p4m_try(const p4m_target *t, int port, p4m_port_status *st,
     struct sockaddr_in6 v6;
   } addr;
   p4m_socklen addrlen;
-  int one = 1;
   int e = 0;
   p4m_sock s;
 
@@ -310,24 +325,14 @@ static int p4m_try(const p4m_target *t, int port, p4m_port_status *st,
     return P4M_T_FAIL;
   }
 
-  if (!P4M_OK(setsockopt(s, SOL_SOCKET, P4M_ADDROPT, (const char *) &one,
-                         (p4m_socklen) sizeof(one)))) {
-    e = P4M_LAST_ERROR();
-    p4m_close(s);
-    p4m_status_fill(st, P4M_FAILED, e, t->s_addropt);
+  if (p4m_setopt(s, SOL_SOCKET, P4M_ADDROPT, t->s_addropt, st) != 0)
     return P4M_T_FAIL;
-  }
 
   memset(&addr, 0, sizeof(addr));
   if (t->family == AF_INET6) {
 #ifdef IPV6_V6ONLY
-    if (!P4M_OK(setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *) &one,
-                           (p4m_socklen) sizeof(one)))) {
-      e = P4M_LAST_ERROR();
-      p4m_close(s);
-      p4m_status_fill(st, P4M_FAILED, e, t->s_v6only);
+    if (p4m_setopt(s, IPPROTO_IPV6, IPV6_V6ONLY, t->s_v6only, st) != 0)
       return P4M_T_FAIL;
-    }
 #endif
     addr.v6.sin6_family = AF_INET6;
     addr.v6.sin6_port = htons((unsigned short) port);
