@@ -750,6 +750,10 @@ static void test_trusted_path(void)
         !exists(at("elsewhere/port4me")),
         "the claim is in the folder that was opened");
   p4m_claims_close(&c);
+  CHECK(open_rel(&c, "xdg/port4me", 1) == 0 &&
+        exists(at("elsewhere/port4me")),
+        "the next call follows the user's own link: %s", err.message);
+  p4m_claims_close(&c);
 }
 
 /* ------------------------------------------------------------------ */
