@@ -801,7 +801,8 @@ static int take_one(void)
   double until;
   int k, rc = 1;
   if (open_rel(&c, "race", 1) != 0) return 2;
-  if (race_port > 0) rc = p4m_claims_take(&c, race_port, 5000, 30, &until, &err);
+  if (race_port > 0)
+    rc = p4m_claims_take(&c, race_port, 5000, 30, &until, &err);
   for (k = 0; k < RACERS && race_port == 0 && rc == 1; k++)
     rc = p4m_claims_take(&c, 20000 + k, 6000, 30, &until, &err);
   p4m_claims_close(&c);
@@ -932,7 +933,8 @@ int main(void)
   int fds;
 #ifdef _WIN32
   char tbuf[MAX_PATH];
-  if (tmp == NULL || tmp[0] == '\0') tmp = GetTempPathA(sizeof tbuf, tbuf) ? tbuf : "C:\\";
+  if (tmp == NULL || tmp[0] == '\0')
+    tmp = GetTempPathA(sizeof tbuf, tbuf) ? tbuf : "C:\\";
   snprintf(base, sizeof base, "%s%sp4m-claims-%lu", tmp,
            tmp[strlen(tmp) - 1] == '\\' ? "" : "\\", GETPID());
   if (MKDIR(base) != 0) { printf("cannot create %s\n", base); return 2; }

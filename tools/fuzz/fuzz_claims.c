@@ -172,7 +172,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(host, data, n);
     host[n] = '\0';
     p4m_host_clean(host, sizeof host);
-    CHECK(strlen(host) > 0 && strcmp(host, ".") != 0 && strcmp(host, "..") != 0);
+    CHECK(strlen(host) > 0 && strcmp(host, ".") != 0 &&
+          strcmp(host, "..") != 0);
     for (k = 0; host[k] != '\0'; k++)
       CHECK(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                    "0123456789-._", host[k]) != NULL);
