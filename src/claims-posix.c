@@ -7,7 +7,6 @@
 # define _GNU_SOURCE 1   /* O_PATH */
 #endif
 #include "platform.h"
-#include <stdlib.h>
 #include "claims-platform.h"
 
 /* Folders on the path are opened for searching only where the system can
@@ -59,13 +58,15 @@ static int p4m_check_dir(int fd, const char *where, int final,
 {
   struct stat st;
   uid_t me = geteuid();
-  if (fstat(fd, &st) != 0) return p4m_cp_fail_sys(e, errno, P4M_STEP_CHECK, where, c);
-  if (!S_ISDIR(st.st_mode)) return p4m_cp_fail_policy(e, where, "is not a folder", c);
+  if (fstat(fd, &st) != 0)
+    return p4m_cp_fail_sys(e, errno, P4M_STEP_CHECK, where, c);
+  if (!S_ISDIR(st.st_mode))
+    return p4m_cp_fail_policy(e, where, "is not a folder", c);
   if (final && st.st_uid != me)
     return p4m_cp_fail_policy(e, where, "is not owned by you", c);
   if (final && (st.st_mode & 077) != 0)
-    return p4m_cp_fail_policy(e, where, "is open to group or others (its mode "
-                      "must be 0700)", c);
+    return p4m_cp_fail_policy(e, where, "is open to group or others (its "
+                              "mode must be 0700)", c);
   if (st.st_uid != me && st.st_uid != 0)
     return p4m_cp_fail_policy(e, where, "is owned by another user", c);
   if ((st.st_mode & 022) != 0 && !(st.st_uid == 0 && (st.st_mode & S_ISVTX)))
@@ -99,10 +100,12 @@ static int p4m_follow(int *fd, const char *name, const struct stat *st,
   ssize_t len;
   if (st->st_uid != geteuid() && st->st_uid != 0) {
     p4m_where_add(where, wsize, name);
-    return p4m_cp_fail_policy(e, where, "is a symbolic link of another user", c);
+    return p4m_cp_fail_policy(e, where, "is a symbolic link of another user",
+                              c);
   }
   len = readlinkat(*fd, name, target, sizeof target);
-  if (len < 0 || (size_t) len >= sizeof target || (size_t) len + 1 + tail >= size) {
+  if (len < 0 || (size_t) len >= sizeof target ||
+      (size_t) len + 1 + tail >= size) {
     int err = len < 0 ? errno : ENAMETOOLONG;
     p4m_where_add(where, wsize, name);
     return p4m_cp_fail_sys(e, err, P4M_STEP_OPEN, where, c);
@@ -238,7 +241,8 @@ int p4m_cp_lock_try(const p4m_claims *c, p4m_error *e)
   for (;;) {
     if (fcntl((int) c->h_lock, F_SETLK, &fl) == 0) return 0;
     if (errno == EACCES || errno == EAGAIN) return 1;
-    if (errno != EINTR) return p4m_cp_fail_sys(e, errno, P4M_STEP_LOCK, c->dir, c);
+    if (errno != EINTR)
+      return p4m_cp_fail_sys(e, errno, P4M_STEP_LOCK, c->dir, c);
   }
 }
 

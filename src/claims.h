@@ -41,13 +41,17 @@
  * must use reserve).
  *
  * Trusted path.  A folder is reached from the root of the file system one
- * component at a time (POSIX: realpath() of the longest existing prefix,
- * then openat() with O_NOFOLLOW|O_DIRECTORY per component, each checked
- * with fstat() on its descriptor): every component must be a directory
- * owned by the user or by root and not writable by group or others, except
- * a root-owned directory with the sticky bit (as /tmp); the claims folder
- * itself must be owned by the user with no group or other permission bits
- * (created with mode 0700).  Everything after goes through the folder's
+ * component at a time (POSIX: openat() with O_NOFOLLOW|O_DIRECTORY per
+ * component, each checked with fstat() on its descriptor): every component
+ * must be a directory owned by the user or by root and not writable by
+ * group or others, except a root-owned directory with the sticky bit (as
+ * /tmp); the claims folder itself must be owned by the user with no group
+ * or other permission bits (created with mode 0700).  A symbolic link on
+ * the way (macOS's /var, a home linked to another disk) is followed, as
+ * realpath() would, only when the link is the user's or root's: its folder
+ * has been checked, so nobody else can have put it there, and its target
+ * is walked and checked in the same way; the claims folder itself is never
+ * a link.  Everything after goes through the folder's
  * descriptor (openat, unlinkat, mkdirat with O_NOFOLLOW): a symbolic link
  * swapped in by name is never followed.  Windows: the folder must be a
  * directory and no component a reparse point; ownership and permissions are
@@ -119,13 +123,17 @@ int p4m_claims_open_write(p4m_claims *c, const char *dir, p4m_error *e);
  * cheap check before a folder is opened (the open checks the path). */
 int p4m_claims_exists(const char *dir);
 
-/* Unlock and close everything; c is empty again.  Safe to call twice, and
- * on a c that was only initialised. */
+/* Unlock and close everything; c is empty again (poll and poll_ctx are
+ * kept).  Safe to call twice, and on a c that was only initialised.
+ * POSIX record locks belong to the process: a second writer of the same
+ * folder in one process does not wait, and closing either drops the lock
+ * of both, so a process has one writer at a time. */
 void p4m_claims_close(p4m_claims *c);
 
 /* Is `port` claimed at `now`?  1 (and *until = its expiry, seconds since
  * the epoch, when until is not NULL) or 0.  Reads only; anything that is
- * not a live claim is 0.  With c->usable = 0: 0. */
+ * not a live claim is 0 (also a claim that cannot be read, and a port out
+ * of 1..65535).  With c->usable = 0: 0. */
 int p4m_claims_check(const p4m_claims *c, int port, double now,
                      double *until);
 
@@ -141,7 +149,9 @@ int p4m_claims_mine(const p4m_claims *c, int port, double now);
  *   2  it cannot be claimed: something that is not a claim and cannot be
  *      removed has its name (a non-empty folder, ...); the caller goes on
  *      without a claim on this port;
- *  -1  an error (e filled).
+ *  -1  an error (e filled: P4M_E_SYSTEM with step "read claim", "write
+ *      claim" or "remove claim"; P4M_E_BUG when c is not writable or an
+ *      argument is out of range).
  * Expired, broken and too-far-ahead claim files are replaced. */
 int p4m_claims_take(const p4m_claims *c, int port, double now,
                     double seconds, double *until, p4m_error *e);
@@ -161,7 +171,10 @@ int p4m_claims_drop(const p4m_claims *c, int port, p4m_error *e);
 double p4m_claims_now(void);
 
 /* Who and where: the effective user id (POSIX; -1 on Windows) and the host
- * name (gethostname(); "localhost" when it fails), for the folder names. */
+ * name (gethostname(), GetComputerName(); "localhost" when it fails), for
+ * the folder names: made safe as a folder name (characters other than
+ * letters, digits, '-', '.' and '_' become '_'; "" and ".." become
+ * "localhost"), truncated to n - 1 bytes. */
 long p4m_claims_uid(void);
 void p4m_claims_host(char *buf, size_t n);
 

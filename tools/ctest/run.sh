@@ -11,10 +11,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/port4me-ctest.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 mkdir -p "$tmp/tools/ctest" "$tmp/src" "$tmp/tests/testthat"
-cp "$here/Makefile" "$here/test_freeport.c" "$here/test_claims.c" \
-  "$tmp/tools/ctest/"
-cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/claims.c" \
-  "$top/src/claims.h" "$top/src/portset.h" "$tmp/src/"
+cp "$here/Makefile" "$here/ctest.h" "$here/test_freeport.c" \
+  "$here/test_claims.c" "$tmp/tools/ctest/"
+cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/portset.h" "$tmp/src/"
+cp "$top"/src/claims*.[ch] "$top"/src/error.[ch] "$top/src/platform.h" "$tmp/src/"
 cp "$top/tests/testthat/socket-shim.c" "$tmp/tests/testthat/"
 cp "$here/test_settings.c" "$tmp/tools/ctest/"
 cp "$top"/src/{settings,hash,spec,portset,unsafe,lcg}.[ch] "$top/src/claims.h" "$tmp/src/"

@@ -23,7 +23,6 @@
 #include "freeport.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -36,13 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int n_pass = 0, n_fail = 0;
-
-#define CHECK(cond, ...) do {                                   \
-    if (cond) { n_pass++; }                                     \
-    else { n_fail++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-           printf(__VA_ARGS__); printf("\n"); }                 \
-  } while (0)
+#include "ctest.h"
 
 /* ---- optional socket() fault injection (link with --wrap=socket) ---- */
 #ifdef P4M_WRAP_SOCKET
@@ -97,16 +90,6 @@ int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len) {
   return __real_bind(fd, addr, len);
 }
 #endif
-
-static int count_fds(void) {
-  int n = 0;
-  struct dirent *d;
-  DIR *dir = opendir("/proc/self/fd");
-  if (dir == NULL) return -1;
-  while ((d = readdir(dir)) != NULL) if (d->d_name[0] != '.') n++;
-  closedir(dir);
-  return n;
-}
 
 static double now(void) {
   struct timespec ts;
@@ -639,6 +622,5 @@ int main(int argc, char **argv) {
   }
 
   p4m_net_cleanup();
-  printf("%d passed, %d failed\n", n_pass, n_fail);
-  return n_fail == 0 ? 0 : 1;
+  return ctest_done("test_freeport");
 }

@@ -14,13 +14,17 @@
  *  - p4m_claims_format() into every buffer size from 0 to its length + 1
  *    either fits exactly (length + NUL) or returns 0 and leaves "" - and
  *    never writes past the size it was given;
- *  - p4m_claims_error_text() with the input as path and any buffer size
- *    writes a NUL-terminated string within the buffer. */
+ *  - p4m_claims_live() agrees with the rule of claims.h written with
+ *    integers (now < expiry <= now + one day) at whole seconds around
+ *    the parsed expiry;
+ *  - p4m_host_clean() of the input (as a host name) leaves a non-empty
+ *    name of letters, digits, '-', '.' and '_' that is not "." or "..". */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claims.h"
+#include "claims-platform.h"   /* p4m_host_clean() */
 
 #include "check.h"
 
@@ -82,11 +86,17 @@ static int ref_parse(const uint8_t *d, size_t n, p4m_claim_record *r)
   return 0;
 }
 
-/* ---- the harness ---------------------------------------------------- */
+/* ---- the expiry rule, by integers ------------------------------------ */
 
-static const char *const steps[] = {
-  "", "mkdir", "is a symbolic link", "is not owned by you", "lock", NULL
-};
+/* live at the whole second now_s: now < expiry <= now + one day */
+static int ref_live(unsigned long long expiry_ms, unsigned long long now_s)
+{
+  unsigned long long now_ms = now_s * 1000u;
+  return expiry_ms > now_ms &&
+    expiry_ms <= now_ms + (unsigned long long) P4M_CLAIMS_SECONDS_MAX * 1000u;
+}
+
+/* ---- the harness ---------------------------------------------------- */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -141,27 +151,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
   }
 
-  /* the input as a path in an error message */
-  {
-    p4m_claims_error e;
-    char out[96];
-    size_t plen = size < sizeof e.path - 1 ? size : sizeof e.path - 1;
-    size_t n;
-    memcpy(e.path, data, plen);
-    e.path[plen] = '\0';
-    e.err = size > 0 ? data[0] % 4 * 11 : 0;   /* 0 or some errno value */
-    e.step = steps[size % 6];
-    for (n = 0; n < sizeof out; n += 7) {
-      const char *s;
-      memset(out, '#', sizeof out);
-      s = p4m_claims_error_text(&e, out, n);
-      if (n == 0) {
-        CHECK(s[0] == '\0' && out[0] == '#');
-      } else {
-        CHECK(s == out && memchr(out, '\0', n) != NULL);
-        CHECK(n == sizeof out || out[n] == '#');
-      }
+  /* the expiry rule at whole seconds around the expiry */
+  if (rc == 0) {
+    static const long long offsets[] = { 0, 1, 2, 86399, 86400, 86401,
+                                         -1, 1000000 };
+    unsigned long long sec = got.expiry_ms / 1000u;
+    size_t k;
+    for (k = 0; k < sizeof offsets / sizeof offsets[0]; k++) {
+      long long now_s = (long long) sec - offsets[k];
+      if (now_s < 0 || now_s > (long long) P4M_CLAIMS_NOW_MAX) continue;
+      CHECK(p4m_claims_live(got.expiry_ms, (double) now_s) ==
+            ref_live(got.expiry_ms, (unsigned long long) now_s));
     }
+  }
+
+  /* the input as a host name: made a safe folder name, within the buffer */
+  {
+    char host[40];
+    size_t n = size < sizeof host - 1 ? size : sizeof host - 1, k;
+    memcpy(host, data, n);
+    host[n] = '\0';
+    p4m_host_clean(host, sizeof host);
+    CHECK(strlen(host) > 0 && strcmp(host, ".") != 0 &&
+          strcmp(host, "..") != 0);
+    for (k = 0; host[k] != '\0'; k++)
+      CHECK(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   "0123456789-._", host[k]) != NULL);
   }
   return 0;
 }

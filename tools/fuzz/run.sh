@@ -30,7 +30,7 @@ targets=(spec stream claims settings)
 declare -A sources=(
   [spec]="$src/spec.c $src/unsafe.c"
   [stream]="$src/stream.c $src/portset.c $src/lcg.c $src/hash.c"
-  [claims]="$src/claims.c"
+  [claims]="$src/claims.c $src/claims-posix.c $src/error.c"
   [settings]="$src/settings.c $src/spec.c $src/portset.c $src/hash.c $src/unsafe.c"
 )
 cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror
