@@ -12,10 +12,18 @@
 #include "claims-platform.h"
 #include "portset.h"   /* P4M_PORT_MAX */
 
-/* How long a writer waits for the lock, in milliseconds (a test build may
-   make it shorter). */
-#ifndef P4M_CLAIMS_LOCK_WAIT_MS
+/* How long a writer waits for the lock, in milliseconds.  A test build
+   (-DP4M_CLAIMS_TESTING) sets the wait per test, and reads the longest
+   sleep between two polls. */
+#ifdef P4M_CLAIMS_TESTING
+long p4m_claims_lock_wait_ms = P4M_CLAIMS_LOCK_WAIT * 1000L;
+int p4m_claims_longest_sleep_ms = 0;
+# define P4M_CLAIMS_LOCK_WAIT_MS p4m_claims_lock_wait_ms
+# define P4M_NOTE_SLEEP(ms) \
+  if ((ms) > p4m_claims_longest_sleep_ms) p4m_claims_longest_sleep_ms = (ms)
+#else
 # define P4M_CLAIMS_LOCK_WAIT_MS (P4M_CLAIMS_LOCK_WAIT * 1000L)
+# define P4M_NOTE_SLEEP(ms) ((void) 0)
 #endif
 /* The longest sleep between two tries of the lock (and two polls). */
 #define P4M_LOCK_POLL_MS 50
@@ -223,6 +231,7 @@ static int p4m_claims_lock(p4m_claims *c, p4m_error *e)
                       p4m_strerror(err, sys, sizeof sys),
                       P4M_CLAIMS_LOCK_WAIT_MS / 1000.0);
     }
+    P4M_NOTE_SLEEP(step);
     p4m_cp_sleep_ms(step);
     waited += step;
     step = step * 2 < P4M_LOCK_POLL_MS ? step * 2 : P4M_LOCK_POLL_MS;
