@@ -26,8 +26,9 @@ run_bash <- function(script, env = character()) {
 # Lines of a text
 text_lines <- function(x) strsplit(x, "\n", fixed = TRUE)[[1L]]
 
-test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: runApp() without a port uses it", {
+test_that("the ~/.Rprofile lines of the README: runApp() without a port uses the user's port", {
   skip_on_cran()
+  skip_on_os("windows")
   skip_if_not_installed("shiny")
   skip_if_not_installed("processx")
   skip_unless_child_port4me()
@@ -40,27 +41,26 @@ test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: run
     skip("the first two ports of the test user's sequence are in use")
   }
 
-  # The recipe, word for word, in the ~/.Rprofile of a fresh home directory
-  home <- withr::local_tempdir()
-  profile <- file.path(home, ".Rprofile")
-  writeLines('options(shiny.port = port4me::port4me("shiny"))', profile)
-  # (R reads the profile itself, as for any user: Rscript in a child with
-  # that home; callr's own profile handling differs between its versions)
-  env <- cli_child_env(c(HOME = home, R_PROFILE_USER = profile,
-                         PORT4ME_USER = user))
+  # The README's lines as the user profile of an interactive R (the lines
+  # do nothing in Rscript), with a fresh home directory; R reads the
+  # profile itself, as for any user
+  env <- c(HOME = withr::local_tempdir(), R_PROFILE_USER = local_rprofile(),
+           PORT4ME_USER = user)
 
   marker <- paste0("port4me-rprofile-test-", user)
-  code <- sprintf(paste(
+  code <- c(
     "cat('shiny.port=', getOption('shiny.port'), '\\n', sep = '')",
-    "ui <- shiny::fluidPage(shiny::h1('%s'))",
+    sprintf("ui <- shiny::fluidPage(shiny::h1('%s'))", marker),
     "server <- function(input, output, session) NULL",
     "# No `port` argument: runApp() reads getOption('shiny.port'), as",
     "# RStudio's 'Run App' button and other launchers do",
-    "shiny::runApp(shiny::shinyApp(ui, server), host = '127.0.0.1',",
-    "              launch.browser = FALSE)",
-    sep = "\n"), marker)
-  app <- processx::process$new(rscript_bin(), c("-e", code), env = env,
-                               stdout = "|", stderr = "2>&1", cleanup = TRUE)
+    "shiny::runApp(shiny::shinyApp(ui, server), host = '127.0.0.1', launch.browser = FALSE)"
+  )
+  input <- withr::local_tempfile()
+  writeLines(code, input)
+  app <- processx::process$new(r_bin(), r_interactive_args, stdin = input,
+                               env = cli_child_env(env), stdout = "|",
+                               stderr = "2>&1", cleanup = TRUE)
   on.exit({
     if (app$is_alive()) app$kill()
     app$wait(5000)
@@ -81,9 +81,61 @@ test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: run
   # The caveat of the recipe: the option is set once, when R starts. A
   # second R session started now, with the same ~/.Rprofile, sees the
   # first port taken and sets the option to the user's next port.
-  second <- processx::run(rscript_bin(),
-                          c("-e", "cat(getOption('shiny.port'))"), env = env)
-  expect_identical(second$stdout, as.character(ports[2]))
+  second <- run_r_interactive("cat('shiny.port=', getOption('shiny.port'), '\\n', sep = '')",
+                              env = env)
+  expect_identical(second$status, 0L, info = second$stderr)
+  expect_true(paste0("shiny.port=", ports[2]) %in% text_lines(second$stdout),
+              info = second$stdout)
+})
+
+test_that("the ~/.Rprofile lines of the README never stop R: a bad variable, no port4me in the library", {
+  skip_on_cran()
+  skip_on_os("windows")
+  skip_if_not_installed("processx")
+  skip_unless_child_port4me()
+  profile <- local_rprofile()
+  # every R below runs `cat(1)` after the profile, and says so
+  code <- c("cat('shiny.port=', getOption('shiny.port'), '\\n', sep = '')",
+            "cat('ran', 1, '\\n')")
+  ran <- function(res) "ran 1 " %in% text_lines(res$stdout)
+
+  # Rscript, as in a batch job: the lines do nothing there, so neither a
+  # bad variable nor a missing package can stop it
+  bad <- c(R_PROFILE_USER = profile, PORT4ME_INCLUDE = "abc")
+  res <- processx::run(rscript_bin(), c("-e", "cat(1)"), env = cli_child_env(bad),
+                       error_on_status = FALSE, timeout = 120)
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_identical(res$stdout, "1")
+  no_lib <- c(R_PROFILE_USER = profile, local_no_port4me_env())
+  res <- processx::run(rscript_bin(), c("-e", "cat(1)"), env = cli_child_env(no_lib),
+                       error_on_status = FALSE, timeout = 120)
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_identical(res$stdout, "1")
+
+  # An interactive R with a bad variable: a warning that says why, the
+  # option is not set, and R goes on
+  res <- run_r_interactive(code, env = bad)
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_true(ran(res), info = res$stdout)
+  expect_true("shiny.port=" %in% text_lines(res$stdout), info = res$stdout)
+  expect_match(res$stderr, "shiny.port not set: PORT4ME_INCLUDE", fixed = TRUE)
+
+  # An interactive R whose library lacks port4me: nothing happens
+  res <- run_r_interactive(code, env = no_lib)
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_true(ran(res), info = res$stdout)
+  expect_true("shiny.port=" %in% text_lines(res$stdout), info = res$stdout)
+  expect_false(grepl("shiny.port not set|Error", res$stderr), info = res$stderr)
+
+  # With valid settings the option is the user's port: alice's "shiny"
+  # port when every port counts as free
+  res <- run_r_interactive(code, env = c(
+    R_PROFILE_USER = profile, PORT4ME_USER = "alice",
+    "_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any"))
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_true(ran(res), info = res$stdout)
+  expect_true("shiny.port=15101" %in% text_lines(res$stdout), info = res$stdout)
+  expect_false(grepl("shiny.port not set", res$stderr), info = res$stderr)
 })
 
 test_that("plumber::pr_run(port = port4me::port4me(\"plumber\")) serves on the user's port", {
