@@ -89,3 +89,30 @@ local_no_port4me_env <- function(.env = parent.frame()) {
   }
   env
 }
+
+# The completion file as installed, or skip
+completion_file <- function() {
+  f <- system.file("bash-completion", "port4me", package = "port4me")
+  skip_if(!nzchar(f), "the bash completion file is not installed")
+  f
+}
+
+# The shell recipe of the README (section "A `port4me` command, with tab
+# completion"): list(bashrc = the lines for ~/.bashrc, copy = the one-time
+# command that copies the completion file). The header of the installed
+# completion file shows the same lines (indented by "#   "), and they are
+# checked to be the README's; without a README the header's are used.
+shell_recipe <- function() {
+  header <- readLines(completion_file())
+  shown <- sub("^#   ", "", grep("^#   [^ ]", header, value = TRUE))
+  testthat::expect_length(shown, 4L)
+  from_header <- list(bashrc = shown[c(1L, 3L, 4L)], copy = shown[2L])
+  bashrc <- readme_block("^Put these lines in your `~/[.]bashrc`")
+  if (is.null(bashrc)) return(from_header)
+  copy <- readme_block("^and, once .*copy the completion file")
+  testthat::expect_identical(c(attr(bashrc, "lang"), attr(copy, "lang")),
+                             c("sh", "sh"))
+  recipe <- list(bashrc = as.vector(bashrc), copy = as.vector(copy))
+  testthat::expect_identical(recipe, from_header)
+  recipe
+}
