@@ -208,10 +208,11 @@ test_that("the README's shell function port4me() works", {
 })
 
 test_that("the tool names of the other implementations give their ports", {
-  # Ports measured with the upstream Bash implementation (0.7.0-9001,
-  # `PORT4ME_USER=alice port4me <tool>` with every port counting as free);
-  # the Python implementation computes the same stream. An R user and a
-  # Python or Bash user of one account get the same port for a tool.
+  # Ports measured with the upstream Bash implementation (0.7.0-9001, and
+  # again 0.7.0) and the Python implementation (0.6.0-9006), each run from
+  # source as `PORT4ME_USER=alice port4me <tool>` with every port counting
+  # as free. An R user and a Python or Bash user of one account get the
+  # same port for a tool.
   local_port4me_env()
   tools <- c(rstudio = 22486L, "jupyter-notebook" = 29525L,
              "jupyter-lab" = 60611L, shiny = 15101L, plumber = 43742L,
