@@ -394,8 +394,13 @@ test_that("the Slurm job script starts the server on the user's port and prints 
   skip_if_not_installed("processx")
   skip_if_not(cli_package_installed(),
               "port4me is not loaded from an installed library")
-  script <- system.file("examples", "jupyter-lab.sbatch", package = "port4me")
-  skip_if(!nzchar(script), "the example job script is not installed")
+  script <- example_file("jupyter-lab.sbatch")
+  # The README shows the installed script without its "##" comments
+  shown <- readme_block("^The job script below")
+  if (!is.null(shown)) {
+    code <- readLines(script)
+    expect_identical(as.vector(shown), code[!grepl("^##", code) & nzchar(code)])
+  }
 
   user <- paste0("p4m-slurm-", Sys.getpid())
   port <- port4me("jupyter-lab", user = user, list = 1)
