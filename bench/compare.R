@@ -1,8 +1,8 @@
 # Measure how this package, the CRAN package port4me 0.7.1 and the upstream
-# Bash implementation behave on the same situations; prints the Markdown
-# table that README.md shows.
+# Bash and Python implementations behave on the same situations; prints
+# the Markdown table that README.md shows.
 #
-#   Rscript bench/compare.R [--cran-lib=DIR] [--bash=FILE]
+#   Rscript bench/compare.R [--cran-lib=DIR] [--bash=DIR] [--python=DIR]
 #
 # - This package: the port4me that R finds first in .libPaths() (set R_LIBS
 #   to the library you installed it into).
@@ -10,20 +10,24 @@
 #   into a temporary library (install.packages("port4me", lib = tmp), with
 #   the repository that this R is configured to use); the script checks
 #   that the version is 0.7.1.
-# - Bash: --bash=FILE is the `port4me` script of the upstream Bash
-#   implementation (folder bash/ of the public repository
-#   HenrikBengtsson/port4me, with its incl/ folder beside it). Without it,
-#   the Bash columns are left out. Bash tests a port with the first of
-#   `netstat`, `ss`, `ncat` that it finds; the column "Bash (ss)" forces
-#   `ss` (PORT4ME_PORT_COMMAND=ss), which systems without net-tools use.
-# The Python implementation is not run here (it cannot be installed on the
-# machine where this was written); README.md describes its behaviour from
-# its source.
+# - Bash: --bash=DIR is the folder bash/ of upstream's source (the public
+#   repository HenrikBengtsson/port4me); only its self-contained
+#   incl/port4me.bash is used: the script sources it and calls its function
+#   port4me(), as upstream's `port4me` command does, with the settings in
+#   PORT4ME_* variables. Bash tests a port with the first of `netstat`,
+#   `ss`, `ncat` that it finds; the column "(ss)" forces `ss`
+#   (PORT4ME_PORT_COMMAND=ss), which systems without net-tools use.
+# - Python: --python=DIR is the folder python/ of upstream's source (it
+#   holds the package folder port4me/); run from there as
+#   `python3 -m port4me` (PYTHONPATH=DIR), nothing installed. Its version
+#   reads no PORT4ME_TEST, so a port test is given to it as --test=PORT.
+# Without --bash or --python, those columns are left out.
 #
 # Every situation is set up with real listeners on loopback addresses
 # (httpuv servers in this R process) and given to each implementation in
 # the same way, through PORT4ME_* environment variables, in a child
-# process with a time limit. Needs the R packages processx and httpuv.
+# process with a time limit. Needs the R packages processx, httpuv and
+# bench.
 
 args <- commandArgs(trailingOnly = TRUE)
 opt <- function(name) {
@@ -31,7 +35,8 @@ opt <- function(name) {
   if (length(hit)) sub("^[^=]*=", "", hit[length(hit)]) else NA_character_
 }
 stopifnot(requireNamespace("processx", quietly = TRUE),
-          requireNamespace("httpuv", quietly = TRUE))
+          requireNamespace("httpuv", quietly = TRUE),
+          requireNamespace("bench", quietly = TRUE))
 
 this_lib <- dirname(find.package("port4me"))
 this_version <- as.character(utils::packageVersion("port4me", lib.loc = this_lib))
@@ -47,13 +52,26 @@ if (cran_version != "0.7.1") {
   warning("the CRAN package is version ", cran_version, ", not 0.7.1")
 }
 
-bash_script <- opt("bash")
-if (!is.na(bash_script)) {
-  bash_script <- normalizePath(bash_script, mustWork = TRUE)
-  bash_version <- sub("^#'[ ]*Version:[ ]*", "", grep(
-    "^#'[ ]*Version:", readLines(file.path(dirname(bash_script), "incl",
-                                           "port4me.bash")), value = TRUE))
-  bash_version <- sub("[[:space:]].*", "", bash_version[1])
+# The version that a source file states in a line matching `pattern`
+# (the version is what follows the match, up to a blank or a quote)
+stated_version <- function(file, pattern) {
+  line <- grep(pattern, readLines(file), value = TRUE)[1]
+  sub("[[:space:]\"].*$", "", sub(paste0(".*", pattern), "", line))
+}
+
+bash_lib <- opt("bash")
+if (!is.na(bash_lib)) {
+  bash_lib <- normalizePath(file.path(bash_lib, "incl", "port4me.bash"),
+                            mustWork = TRUE)
+  bash_version <- stated_version(bash_lib, "^#'[ ]*Version:[ ]*")
+}
+python_dir <- opt("python")
+if (!is.na(python_dir)) {
+  python_dir <- normalizePath(python_dir, mustWork = TRUE)
+  python_version <- stated_version(
+    file.path(python_dir, "port4me", "__init__.py"), "^__version__ = \"")
+  python <- Sys.which("python3")
+  if (!nzchar(python)) stop("--python needs python3 on PATH")
 }
 
 rscript <- file.path(R.home("bin"), "Rscript")
@@ -69,15 +87,25 @@ child_env <- function(env = character()) {
 }
 
 # Run implementation `impl` with the settings `env` (PORT4ME_* variables);
-# returns list(status, out, err, secs, timeout).  R implementations call
+# returns list(status, out, err, secs, timeout, limit).  R implementations call
 # port4me() and print its value (TRUE/FALSE when PORT4ME_TEST is set);
-# Bash runs its script.
+# Bash sources its library and calls port4me; Python runs its command line
+# (given PORT4ME_TEST as --test).
 run_impl <- function(impl, env = character(), timeout = 30) {
   if (impl %in% c("bash", "bash-ss")) {
     cmd <- "bash"
-    cmd_args <- bash_script
+    cmd_args <- c("-c", 'PORT4ME_DEBUG=${PORT4ME_DEBUG:-false}; source "$1" && port4me',
+                  "port4me", bash_lib)
     if (impl == "bash-ss") env <- c(PORT4ME_PORT_COMMAND = "ss", env)
     e <- child_env(env)
+  } else if (impl == "python") {
+    cmd <- python
+    cmd_args <- c("-m", "port4me")
+    if ("PORT4ME_TEST" %in% names(env)) {
+      cmd_args <- c(cmd_args, paste0("--test=", env[["PORT4ME_TEST"]]))
+      env <- env[names(env) != "PORT4ME_TEST"]
+    }
+    e <- child_env(c(PYTHONPATH = python_dir, env))
   } else {
     lib <- if (impl == "this") this_lib else cran_lib
     cmd <- rscript
@@ -91,15 +119,16 @@ run_impl <- function(impl, env = character(), timeout = 30) {
   list(status = res$status, out = trimws(res$stdout),
        err = trimws(res$stderr),
        secs = as.numeric(difftime(Sys.time(), t0, units = "secs")),
-       timeout = isTRUE(res$timeout))
+       timeout = isTRUE(res$timeout), limit = timeout)
 }
 
-impls <- c("this", "cran", if (!is.na(bash_script)) c("bash", "bash-ss"))
+impls <- c("this", "cran", if (!is.na(bash_lib)) c("bash", "bash-ss"),
+           if (!is.na(python_dir)) "python")
 
 # Is `port` free, according to `impl`?  "busy", "free" or what went wrong.
 verdict_test <- function(impl, port) {
   r <- run_impl(impl, c(PORT4ME_TEST = port))
-  if (impl %in% c("bash", "bash-ss")) {
+  if (impl %in% c("bash", "bash-ss", "python")) {
     if (r$status == 0L) "free" else if (r$status == 1L && !nzchar(r$err)) "busy"
     else paste("error:", r$err)
   } else {
@@ -111,10 +140,12 @@ verdict_test <- function(impl, port) {
 # What did a search do: "error" (with its first line), "timeout", or the
 # port it returned.
 verdict_search <- function(r, wrong = NULL) {
-  if (r$timeout) return(sprintf("still running after %.0f s", r$secs))
+  if (r$timeout) return(sprintf("still running at the time limit, %.0f s", r$limit))
   if (r$status != 0L) {
     msg <- strsplit(r$err, "\n", fixed = TRUE)[[1]]
-    msg <- msg[nzchar(msg)][1]
+    msg <- msg[nzchar(msg)]
+    # (a Python traceback ends with the exception and its message)
+    msg <- if (startsWith(msg[1], "Traceback")) msg[length(msg)] else msg[1]
     msg <- sub("^Error in .*? : *", "", msg, perl = TRUE)
     msg <- sub("^(Error|ERROR): *", "", msg)
     return(sprintf("error, %.2f s: %s", r$secs, substr(msg, 1, 100)))
@@ -216,34 +247,51 @@ for (locale in c("C.UTF-8", "C")) {
   }
 }
 
-## Speed of one command-line call (median of 5 runs, wall clock)
-row <- "one call from the shell (median of 5, wall clock)"
+## Speed of one command-line call: the wall-clock time from starting the
+## child process to its end, as processx sees it (median of 10 runs)
+row <- "one call from the shell (wall clock, median of 10 runs)"
 for (impl in impls) {
-  secs <- vapply(1:5, function(i) run_impl(impl, c(PORT4ME_USER = probe_user))$secs, 0)
+  secs <- vapply(1:10, function(i) run_impl(impl, c(PORT4ME_USER = probe_user))$secs, 0)
   add(row, impl, sprintf("%.0f ms", 1000 * stats::median(secs)))
 }
 
-## Speed of one call inside R (R implementations only)
-row <- "one `port4me()` call inside R (mean of 200 calls)"
+## Speed of one call inside the language, with a real socket test: each
+## call timed on its own, the median of at least 200 (R: bench::mark(), as
+## bench/bench.R measures it; Python: time.perf_counter_ns() around each
+## of 200 calls)
+row <- "one call inside R or Python (median of 200 or more calls, each timed)"
 for (impl in intersect(impls, c("this", "cran"))) {
   lib <- if (impl == "this") this_lib else cran_lib
   r <- processx::run(rscript, c("-e", paste(
     "f <- port4me::port4me; invisible(f(user = 'x'))",
-    "t2 <- system.time(for (i in 1:200) f(user = 'x'))[['elapsed']] / 200",
-    "cat(sprintf('%.3f', 1000 * t2))", sep = "; ")),
+    "m <- bench::mark(f(user = 'x'), min_iterations = 200, check = FALSE)",
+    "cat(format(m$median))", sep = "; ")),
     env = child_env(c(R_LIBS = lib, R_DEFAULT_PACKAGES = "NULL")))
-  add(row, impl, sprintf("%s ms", trimws(r$stdout)))
+  add(row, impl, trimws(r$stdout))
 }
-for (impl in setdiff(impls, c("this", "cran"))) add(row, impl, "-")
+if ("python" %in% impls) {
+  r <- processx::run(python, c("-c", paste(
+    "import statistics, time, port4me", "port4me.port4me(user='x')",
+    "t = []",
+    "for i in range(200):",
+    "    t0 = time.perf_counter_ns(); port4me.port4me(user='x'); t.append(time.perf_counter_ns() - t0)",
+    "print('%.1f' % (statistics.median(t) / 1000))", sep = "\n")),
+    env = child_env(c(PYTHONPATH = python_dir)))
+  add(row, "python", paste0(trimws(r$stdout), "\u00b5s"))
+}
+for (impl in setdiff(impls, c("this", "cran", "python"))) add(row, impl, "-")
 
 ## Print the table
 heads <- c(this = sprintf("this package %s", this_version),
            cran = sprintf("CRAN %s", cran_version),
            bash = if ("bash" %in% impls) sprintf("Bash %s", bash_version),
-           "bash-ss" = if ("bash" %in% impls) sprintf("Bash %s (ss)", bash_version))
-cat(sprintf("Measured %s on %s, R %s, by `Rscript bench/compare.R`\n\n",
+           "bash-ss" = if ("bash" %in% impls) sprintf("Bash %s (ss)", bash_version),
+           python = if ("python" %in% impls) sprintf("Python %s", python_version))
+cat(sprintf("Measured %s on %s, R %s, by `Rscript bench/compare.R`; load average at the end: %s\n\n",
             format(Sys.Date()), utils::sessionInfo()$running,
-            paste(R.version$major, R.version$minor, sep = ".")))
+            paste(R.version$major, R.version$minor, sep = "."),
+            if (file.exists("/proc/loadavg")) paste(strsplit(readLines(
+              "/proc/loadavg", warn = FALSE), " ")[[1]][1:3], collapse = " ") else "?"))
 cat(sprintf("user `%s`: its code points give port %s, its UTF-8 bytes port %s\n\n",
             user, code_points, bytes_port))
 cat("|  |", paste(heads[impls], collapse = " | "), "|\n")

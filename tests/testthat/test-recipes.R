@@ -26,8 +26,9 @@ run_bash <- function(script, env = character()) {
 # Lines of a text
 text_lines <- function(x) strsplit(x, "\n", fixed = TRUE)[[1L]]
 
-test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: runApp() without a port uses it", {
+test_that("the ~/.Rprofile lines of the README: runApp() without a port uses the user's port", {
   skip_on_cran()
+  skip_on_os("windows")
   skip_if_not_installed("shiny")
   skip_if_not_installed("processx")
   skip_unless_child_port4me()
@@ -40,27 +41,26 @@ test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: run
     skip("the first two ports of the test user's sequence are in use")
   }
 
-  # The recipe, word for word, in the ~/.Rprofile of a fresh home directory
-  home <- withr::local_tempdir()
-  profile <- file.path(home, ".Rprofile")
-  writeLines('options(shiny.port = port4me::port4me("shiny"))', profile)
-  # (R reads the profile itself, as for any user: Rscript in a child with
-  # that home; callr's own profile handling differs between its versions)
-  env <- cli_child_env(c(HOME = home, R_PROFILE_USER = profile,
-                         PORT4ME_USER = user))
+  # The README's lines as the user profile of an interactive R (the lines
+  # do nothing in Rscript), with a fresh home directory; R reads the
+  # profile itself, as for any user
+  env <- c(HOME = withr::local_tempdir(), R_PROFILE_USER = local_rprofile(),
+           PORT4ME_USER = user)
 
   marker <- paste0("port4me-rprofile-test-", user)
-  code <- sprintf(paste(
+  code <- c(
     "cat('shiny.port=', getOption('shiny.port'), '\\n', sep = '')",
-    "ui <- shiny::fluidPage(shiny::h1('%s'))",
+    sprintf("ui <- shiny::fluidPage(shiny::h1('%s'))", marker),
     "server <- function(input, output, session) NULL",
     "# No `port` argument: runApp() reads getOption('shiny.port'), as",
     "# RStudio's 'Run App' button and other launchers do",
-    "shiny::runApp(shiny::shinyApp(ui, server), host = '127.0.0.1',",
-    "              launch.browser = FALSE)",
-    sep = "\n"), marker)
-  app <- processx::process$new(rscript_bin(), c("-e", code), env = env,
-                               stdout = "|", stderr = "2>&1", cleanup = TRUE)
+    "shiny::runApp(shiny::shinyApp(ui, server), host = '127.0.0.1', launch.browser = FALSE)"
+  )
+  input <- withr::local_tempfile()
+  writeLines(code, input)
+  app <- processx::process$new(r_bin(), r_interactive_args, stdin = input,
+                               env = cli_child_env(env), stdout = "|",
+                               stderr = "2>&1", cleanup = TRUE)
   on.exit({
     if (app$is_alive()) app$kill()
     app$wait(5000)
@@ -81,9 +81,61 @@ test_that("options(shiny.port = port4me::port4me(\"shiny\")) in ~/.Rprofile: run
   # The caveat of the recipe: the option is set once, when R starts. A
   # second R session started now, with the same ~/.Rprofile, sees the
   # first port taken and sets the option to the user's next port.
-  second <- processx::run(rscript_bin(),
-                          c("-e", "cat(getOption('shiny.port'))"), env = env)
-  expect_identical(second$stdout, as.character(ports[2]))
+  second <- run_r_interactive("cat('shiny.port=', getOption('shiny.port'), '\\n', sep = '')",
+                              env = env)
+  expect_identical(second$status, 0L, info = second$stderr)
+  expect_true(paste0("shiny.port=", ports[2]) %in% text_lines(second$stdout),
+              info = second$stdout)
+})
+
+test_that("the ~/.Rprofile lines of the README never stop R: a bad variable, no port4me in the library", {
+  skip_on_cran()
+  skip_on_os("windows")
+  skip_if_not_installed("processx")
+  skip_unless_child_port4me()
+  profile <- local_rprofile()
+  # every R below runs `cat(1)` after the profile, and says so
+  code <- c("cat('shiny.port=', getOption('shiny.port'), '\\n', sep = '')",
+            "cat('ran', 1, '\\n')")
+  ran <- function(res) "ran 1 " %in% text_lines(res$stdout)
+
+  # Rscript, as in a batch job: the lines do nothing there, so neither a
+  # bad variable nor a missing package can stop it
+  bad <- c(R_PROFILE_USER = profile, PORT4ME_INCLUDE = "abc")
+  res <- processx::run(rscript_bin(), c("-e", "cat(1)"), env = cli_child_env(bad),
+                       error_on_status = FALSE, timeout = 120)
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_identical(res$stdout, "1")
+  no_lib <- c(R_PROFILE_USER = profile, local_no_port4me_env())
+  res <- processx::run(rscript_bin(), c("-e", "cat(1)"), env = cli_child_env(no_lib),
+                       error_on_status = FALSE, timeout = 120)
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_identical(res$stdout, "1")
+
+  # An interactive R with a bad variable: a warning that says why, the
+  # option is not set, and R goes on
+  res <- run_r_interactive(code, env = bad)
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_true(ran(res), info = res$stdout)
+  expect_true("shiny.port=" %in% text_lines(res$stdout), info = res$stdout)
+  expect_match(res$stderr, "shiny.port not set: PORT4ME_INCLUDE", fixed = TRUE)
+
+  # An interactive R whose library lacks port4me: nothing happens
+  res <- run_r_interactive(code, env = no_lib)
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_true(ran(res), info = res$stdout)
+  expect_true("shiny.port=" %in% text_lines(res$stdout), info = res$stdout)
+  expect_false(grepl("shiny.port not set|Error", res$stderr), info = res$stderr)
+
+  # With valid settings the option is the user's port: alice's "shiny"
+  # port when every port counts as free
+  res <- run_r_interactive(code, env = c(
+    R_PROFILE_USER = profile, PORT4ME_USER = "alice",
+    "_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any"))
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_true(ran(res), info = res$stdout)
+  expect_true("shiny.port=15101" %in% text_lines(res$stdout), info = res$stdout)
+  expect_false(grepl("shiny.port not set", res$stderr), info = res$stderr)
 })
 
 test_that("plumber::pr_run(port = port4me::port4me(\"plumber\")) serves on the user's port", {
@@ -120,12 +172,13 @@ test_that("plumber::pr_run(port = port4me::port4me(\"plumber\")) serves on the u
   expect_false(port4me(test = port))
 })
 
-test_that("the shell function port4me() { Rscript -e port4me::port4me --args \"$@\"; } works", {
+test_that("the README's shell function port4me() works", {
   skip_on_cran()
   skip_if_not_installed("processx")
   skip_if_not(cli_package_installed(),
               "port4me is not loaded from an installed library")
-  fn <- 'port4me() { Rscript -e port4me::port4me --args "$@"; }'
+  fn <- shell_recipe()$bashrc[1]
+  expect_identical(fn, 'port4me() { Rscript --default-packages=NULL -e port4me::port4me --args "$@"; }')
 
   # Reference values (SPEC section 9), the tool as a bare word and as
   # --tool=, and an exit status passed through
@@ -155,10 +208,11 @@ test_that("the shell function port4me() { Rscript -e port4me::port4me --args \"$
 })
 
 test_that("the tool names of the other implementations give their ports", {
-  # Ports measured with the upstream Bash implementation (0.7.0-9001,
-  # `PORT4ME_USER=alice port4me <tool>` with every port counting as free);
-  # the Python implementation computes the same stream. An R user and a
-  # Python or Bash user of one account get the same port for a tool.
+  # Ports measured with the upstream Bash implementation (0.7.0-9001, and
+  # again 0.7.0) and the Python implementation (0.6.0-9006), each run from
+  # source as `PORT4ME_USER=alice port4me <tool>` with every port counting
+  # as free. An R user and a Python or Bash user of one account get the
+  # same port for a tool.
   local_port4me_env()
   tools <- c(rstudio = 22486L, "jupyter-notebook" = 29525L,
              "jupyter-lab" = 60611L, shiny = 15101L, plumber = 43742L,
@@ -168,39 +222,90 @@ test_that("the tool names of the other implementations give their ports", {
   expect_identical(got, tools)
 })
 
-# The completion file as installed, and the lines that its header tells
-# users to put in ~/.bashrc
-completion_file <- function() {
-  f <- system.file("bash-completion", "port4me", package = "port4me")
-  skip_if(!nzchar(f), "the bash completion file is not installed")
-  f
-}
-
-test_that("the bash completion file registers for `port4me` when sourced as its header says", {
+test_that("a new interactive bash with the README's ~/.bashrc lines starts no R and completes port4me", {
   skip_if_not_installed("processx")
-  file <- completion_file()
-  header <- readLines(file)
-  src <- grep("^#[[:space:]]+source ", header, value = TRUE)
-  fn <- grep("^#[[:space:]]+port4me[(][)] ", header, value = TRUE)
-  expect_length(src, 1L)
-  expect_length(fn, 1L)
-  src <- sub("^#[[:space:]]+", "", src)
-  fn <- sub("^#[[:space:]]+", "", fn)
-  expect_identical(fn, 'port4me() { Rscript -e port4me::port4me --args "$@"; }')
+  skip_if_not(cli_package_installed(),
+              "port4me is not loaded from an installed library")
+  recipe <- shell_recipe()
+  home <- withr::local_tempdir()
+  rc <- file.path(home, ".bashrc")
+  writeLines(recipe$bashrc, rc)
+  env <- c(HOME = home, XDG_DATA_HOME = NA, BASH_COMPLETION_USER_DIR = NA)
 
-  # The header's `source` line finds the installed file and loads it
-  res <- run_bash(paste(
-    fn, src,
-    "complete -p port4me",
-    "compgen -A function _port4me",
-    "type -t port4me",
-    sep = "\n"))
+  # An `Rscript` and an `R` first on PATH that only record that they ran
+  bin <- withr::local_tempdir()
+  calls <- file.path(home, "R-calls")
+  for (exe in c("Rscript", "R")) {
+    writeLines(c("#!/bin/sh", sprintf('echo "%s $*" >> %s', exe, shQuote(calls)),
+                 "exit 1"), file.path(bin, exe))
+    Sys.chmod(file.path(bin, exe), "755")
+  }
+  fake_path <- paste(bin, Sys.getenv("PATH"), sep = .Platform$path.sep)
+  # A new interactive bash (it reads the rc file, as ~/.bashrc), which
+  # reports how `port4me` is set up and completes `port4me --in`
+  new_shell <- function() {
+    processx::run(bash_bin(), c("--rcfile", rc, "-i", "-c", paste(
+      "complete -p port4me 2>/dev/null || echo 'no completion'",
+      "type -t port4me",
+      "COMP_WORDS=(port4me --in); COMP_CWORD=1; COMPREPLY=()",
+      "declare -F _port4me_complete >/dev/null && _port4me_complete",
+      'echo "completes: ${COMPREPLY[*]}"',
+      sep = "\n")), env = cli_child_env(c(env, PATH = fake_path)),
+      error_on_status = FALSE, timeout = 60)
+  }
+  # (bash -i without a terminal says so on stderr; nothing else may appear)
+  shell_errors <- function(res) {
+    err <- text_lines(res$stderr)
+    err[!grepl("^bash: (cannot set terminal process group|no job control)", err)]
+  }
+
+  # Before the completion file is copied: the function works, nothing is
+  # completed, and nothing complains
+  res <- new_shell()
+  expect_identical(res$status, 0L, info = res$stderr)
+  expect_identical(text_lines(res$stdout),
+                   c("no completion", "function", "completes: "))
+  expect_identical(shell_errors(res), character())
+  expect_false(file.exists(calls))
+
+  # The one-time copy (with the real R) puts the installed file in place
+  res <- run_bash(recipe$copy, env = env)
+  expect_identical(res$status, 0L, info = res$stderr)
+  copied <- file.path(home, ".local", "share", "bash-completion",
+                      "completions", "port4me")
+  expect_identical(readLines(copied), readLines(completion_file()))
+
+  # After it: a new shell has the completion, and still starts no R
+  res <- new_shell()
   expect_identical(res$status, 0L, info = res$stderr)
   expect_identical(text_lines(res$stdout), c(
-    "complete -F _port4me_complete port4me",
-    "_port4me_complete",
-    "function"
-  ))
+    "complete -F _port4me_complete port4me", "function", "completes: --include="))
+  expect_identical(shell_errors(res), character())
+  expect_false(file.exists(calls),
+               info = if (file.exists(calls)) paste(readLines(calls), collapse = "\n"))
+})
+
+test_that("bash-completion, where installed, loads the copied completion file by itself", {
+  skip_if_not_installed("processx")
+  loader <- "/usr/share/bash-completion/bash_completion"
+  skip_if_not(file.exists(loader), "the bash-completion package is not installed")
+  recipe <- shell_recipe()
+  home <- withr::local_tempdir()
+  env <- c(HOME = home, XDG_DATA_HOME = NA, BASH_COMPLETION_USER_DIR = NA)
+  res <- run_bash(recipe$copy, env = env)
+  expect_identical(res$status, 0L, info = res$stderr)
+  # Only the function in ~/.bashrc; bash-completion finds the file in the
+  # user's completions folder when `port4me` is first completed
+  rc <- file.path(home, ".bashrc")
+  writeLines(c(sprintf("source %s", loader), recipe$bashrc[1]), rc)
+  res <- processx::run(bash_bin(), c("--rcfile", rc, "-i", "-c", paste(
+    "complete -p port4me 2>/dev/null || echo 'not yet'",
+    "__load_completion port4me",
+    "complete -p port4me", sep = "\n")), env = cli_child_env(env),
+    error_on_status = FALSE, timeout = 60)
+  expect_identical(text_lines(res$stdout),
+                   c("not yet", "complete -F _port4me_complete port4me"),
+                   info = res$stderr)
 })
 
 test_that("bash completes port4me's options and tool names", {
@@ -262,6 +367,8 @@ test_that("bash completes port4me's options and tool names", {
   ))
 })
 
+# The completion's options are the fixed list `opts` in _port4me_complete()
+# (inst/bash-completion/port4me); they must be those that --help lists.
 test_that("the completion offers exactly the options of the command line's --help", {
   skip_if_not_installed("processx")
   skip_if_not(cli_package_installed(),
@@ -273,7 +380,7 @@ test_that("the completion offers exactly the options of the command line's --hel
     'printf "%s\\n" "${COMPREPLY[@]}"',
     sep = "\n"))
   offered <- text_lines(res$stdout)
-  help <- run_bash("Rscript -e port4me::port4me --args --help")
+  help <- run_bash("Rscript --default-packages=NULL -e port4me::port4me --args --help")
   expect_identical(help$status, 0L)
   # Options as --help lists them: "--name=<value>" or "--name"
   opts <- regmatches(help$stdout,
@@ -287,8 +394,13 @@ test_that("the Slurm job script starts the server on the user's port and prints 
   skip_if_not_installed("processx")
   skip_if_not(cli_package_installed(),
               "port4me is not loaded from an installed library")
-  script <- system.file("examples", "jupyter-lab.sbatch", package = "port4me")
-  skip_if(!nzchar(script), "the example job script is not installed")
+  script <- example_file("jupyter-lab.sbatch")
+  # The README shows the installed script without its "##" comments
+  shown <- readme_block("^The job script below")
+  if (!is.null(shown)) {
+    code <- readLines(script)
+    expect_identical(as.vector(shown), code[!grepl("^##", code) & nzchar(code)])
+  }
 
   user <- paste0("p4m-slurm-", Sys.getpid())
   port <- port4me("jupyter-lab", user = user, list = 1)
@@ -320,20 +432,12 @@ test_that("the Slurm job script starts the server on the user's port and prints 
 test_that("the README's install command works for a user who is not root, and installs the vignette", {
   skip_on_cran()
   skip_on_os("windows")
-  # Run from the tests of a source tree (as .ci/run does), not of R CMD check
-  root <- normalizePath(file.path("..", ".."))
-  readme <- file.path(root, "README.md")
-  skip_if_not(file.exists(readme) && file.exists(file.path(root, "DESCRIPTION")),
-              "README.md is not found (tests not run from the source tree)")
-
-  # The one command of the section "Install and run"
-  lines <- readLines(readme, encoding = "UTF-8")
-  start <- grep("^## Install and run", lines)
-  expect_length(start, 1L)
-  fences <- grep("^```", lines)
-  fences <- fences[fences > start][1:2]
-  cmd <- lines[(fences[1] + 1L):(fences[2] - 1L)]
-  expect_identical(lines[fences[1]], "```sh")
+  # Run from the tests of a source tree (as .ci/run does), not of R CMD check:
+  # the one command of the section "Install and run"
+  cmd <- readme_block("^## Install and run")
+  skip_if(is.null(cmd), "README.md is not found (tests not run from the source tree)")
+  root <- dirname(readme_file())
+  expect_identical(attr(cmd, "lang"), "sh")
   expect_length(cmd, 1L)
 
   # A world-readable copy of the source tree, and an empty home directory
@@ -375,6 +479,9 @@ test_that("the README's install command works for a user who is not root, and in
   }
   info <- paste(res$stdout, res$stderr, sep = "\n")
   expect_identical(res$status, 0L, info = info)
+  # and left nothing in the temporary folder
+  expect_identical(list.files(tmp, all.files = TRUE, no.. = TRUE), character(),
+                   info = info)
 
   # It printed the user's port, as this process computes it
   out <- text_lines(res$stdout)
