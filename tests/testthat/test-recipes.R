@@ -344,7 +344,7 @@ test_that("bash completes port4me's options and tool names", {
   expect_identical(res$stderr, "")
   tools <- "rstudio jupyter-notebook jupyter-lab shiny plumber vscode"
   opts <- paste("--tool= --user= --prepend= --include= --exclude= --skip=",
-                "--list= --test= --max-tries= --must-work= --reserve=",
+                "--list= --test= --max-tries= --must-work= --reserve= --release=",
                 "--help --version --debug")
   expect_identical(text_lines(res$stdout), c(
     paste0("port4me |", tools),
