@@ -217,8 +217,9 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
   # and does the work.
   # (the arguments in the order of the table's rows; test-settings-table.R
   # checks that they are the table's)
-  args <- list(tool, user, prepend, include, exclude, skip, list, test,
-               max_tries, must_work, reserve, release)
+  # (base::list: the argument `list` may hold a function)
+  args <- base::list(tool, user, prepend, include, exclude, skip, list, test,
+                     max_tries, must_work, reserve, release)
   for (i in seq_along(args)) {
     if (!is.null(args[[i]])) {
       args[i] <- list(check_arg(args[[i]], the$arg_rows[[i]]))

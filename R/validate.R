@@ -7,8 +7,9 @@
 check_arg <- function(x, row) {
   t <- the$table
   kind <- t$kind[[row]]
+  # (atomic vectors only: anyNA() of a function is an error of its own)
   number <- (is.integer(x) || is.double(x)) && !is.object(x)
-  one <- length(x) == 1L && !anyNA(x)
+  one <- is.atomic(x) && length(x) == 1L && !is.na(x)
   ok <- switch(
     kind,
     name = is.character(x) && !is.object(x) && one,
@@ -40,6 +41,8 @@ describe <- function(x) {
   if (is.factor(x)) return("a factor")
   if (is.function(x)) return("a function")
   if (is.list(x)) return("a list")
+  if (is.environment(x)) return("an environment")
+  if (!is.atomic(x)) return(paste("an object of type", typeof(x)))
   if ((is.integer(x) || is.double(x)) && length(x) > 1L && anyNA(x)) {
     return(sprintf("NA (element %d)", which(is.na(x))[[1L]]))
   }

@@ -365,9 +365,13 @@ int p4m_claims_take(const p4m_claims *c, int port, double now,
                     "p4m_claims_take: now %g or seconds %g out of range",
                     now, seconds);
   {
-    double t = (now + seconds) * 1000.0;   /* ceil(), in whole ms */
+    /* ceil(), in whole ms; but never past now + the longest reserve, or a
+       claim of the longest reserve would be "too far ahead" at once */
+    double t = (now + seconds) * 1000.0,
+      most = (now + P4M_CLAIMS_SECONDS_MAX) * 1000.0;
     mine.expiry_ms = (unsigned long long) t;
-    if ((double) mine.expiry_ms < t) mine.expiry_ms++;
+    if ((double) mine.expiry_ms < t && (double) mine.expiry_ms + 1.0 <= most)
+      mine.expiry_ms++;
   }
   mine.pid = p4m_cp_pid();
   mine.has_pid = 1;

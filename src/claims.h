@@ -60,7 +60,9 @@
  * Time.  `now` is passed in by the caller (seconds since the epoch, as R's
  * Sys.time()), which makes expiry testable with a fake clock.  Expiry times
  * are whole milliseconds: a claim taken at `now` for `seconds` expires at
- * ceil((now + seconds) * 1000) ms.
+ * ceil((now + seconds) * 1000) ms, but never later than (now +
+ * P4M_CLAIMS_SECONDS_MAX) * 1000 ms, so that a claim of the longest reserve
+ * is live.
  */
 #ifndef P4M_CLAIMS_H
 #define P4M_CLAIMS_H

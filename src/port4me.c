@@ -93,6 +93,11 @@ static void read_input(SEXP given, SEXP from, SEXP env, SEXP account,
     } else if (p4m_table[i].arg != NULL) {
       if (a >= XLENGTH(given)) bug("fewer arguments than the table has");
       given_value(VECTOR_ELT(given, a++), src, &in->given[i]);
+      if (p4m_table[i].kind != P4M_K_PORTS && in->given[i].n > 1)
+        bug("more than one number for a single value");
+      if ((in->given[i].ints != NULL || in->given[i].dbls != NULL) &&
+          in->given[i].n == 0 && p4m_table[i].kind != P4M_K_PORTS)
+        bug("no number for a single value");
     }
     in->env[i] = NULL;
     if (p4m_table[i].var == NULL) continue;
