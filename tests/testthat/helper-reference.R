@@ -49,17 +49,19 @@ ref_unsafe <- function() {
   union(chrome, firefox)
 }
 
-# Run `code` with every port counting as free and no port4me settings from
-# the calling environment.
+# Run the calling test with every port counting as free, no port4me
+# variable from the calling environment (every PORT4ME_* variable of the
+# settings table is unset), and `...` set (NA unsets).  The claims folders
+# of the cache and the temporary folder point to a folder that does not
+# exist, so that live claims of other runs on this machine cannot move a
+# port of a search; XDG_RUNTIME_DIR is the run's own (setup-claims.R).
 local_port4me_env <- function(..., .env = parent.frame()) {
-  unset <- c("PORT4ME_USER", "PORT4ME_TOOL", "PORT4ME_PREPEND",
-             "PORT4ME_PREPEND_SITE", "PORT4ME_INCLUDE", "PORT4ME_INCLUDE_SITE",
-             "PORT4ME_EXCLUDE", "PORT4ME_EXCLUDE_SITE",
-             "PORT4ME_EXCLUDE_UNSAFE", "PORT4ME_EXCLUDE_UNSAFE_CHROME",
-             "PORT4ME_EXCLUDE_UNSAFE_FIREFOX", "PORT4ME_SKIP", "PORT4ME_LIST",
-             "PORT4ME_TEST", "PORT4ME_DEBUG", "PORT4ME_RESERVE")
+  vars <- port4me:::the$table$var
+  unset <- vars[grepl("^PORT4ME_", vars)]
   vars <- stats::setNames(rep(NA_character_, length(unset)), unset)
   vars[["_PORT4ME_CHECK_AVAILABLE_PORTS_"]] <- "any"
+  nowhere <- file.path(tempdir(), "p4m-no-claims-here")
+  vars[c("R_USER_CACHE_DIR", "TMPDIR")] <- nowhere
   extra <- c(...)
   vars[names(extra)] <- extra
   withr::local_envvar(vars, .local_envir = .env)
