@@ -64,6 +64,19 @@ has_line <- function(text, line) {
   line %in% strsplit(text, "\n", fixed = TRUE)[[1L]]
 }
 
+# A value as messages show it (NOTES.md): in double quotes, printable ASCII
+# as is, '"' and '\' escaped, other bytes as \xhh; the first 40 bytes, then
+# "..." after the quotes.
+ref_show <- function(s) {
+  b <- as.integer(charToRaw(s))
+  out <- vapply(utils::head(b, 40), function(c) {
+    if (c == 34 || c == 92) paste0("\\", intToUtf8(c))
+    else if (c >= 32 && c < 127) intToUtf8(c)
+    else sprintf("\\x%02x", c)
+  }, "")
+  paste0("\"", paste(out, collapse = ""), "\"", if (length(b) > 40) "...")
+}
+
 # A string of these bytes (no encoding mark).
 bytes <- function(...) rawToChar(as.raw(c(...)))
 

@@ -3,19 +3,6 @@
 # for each bad token and how a value is shown in it, and ranges that cross
 # the 64-port words of the C bitmap.
 
-# A value as messages show it (NOTES.md): in double quotes, printable ASCII
-# as is, '"' and '\' escaped, other bytes as \xhh; the first 40 bytes, then
-# "..." after the quotes.
-shown <- function(s) {
-  b <- as.integer(charToRaw(s))
-  out <- vapply(utils::head(b, 40), function(c) {
-    if (c == 34 || c == 92) paste0("\\", intToUtf8(c))
-    else if (c >= 32 && c < 127) intToUtf8(c)
-    else sprintf("\\x%02x", c)
-  }, "")
-  paste0("\"", paste(out, collapse = ""), "\"", if (length(b) > 40) "...")
-}
-
 # A bad token as the message names it: the first 40 bytes, anything but
 # printable ASCII as '?', then "...".
 token <- function(t) {
@@ -27,7 +14,7 @@ token <- function(t) {
 
 spec_error <- function(source, value, bad, why) {
   sprintf("%s must be ports in 1..65535, not %s: in '%s': %s", source,
-          shown(value), token(bad), why)
+          ref_show(value), token(bad), why)
 }
 
 test_that("white space of every kind and commas separate; they may trail", {
