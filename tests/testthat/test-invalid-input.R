@@ -52,7 +52,7 @@ test_that("counts given as arguments: limits, fractions, NA, and no coercion", {
 test_that("counts in variables: only digits, within the limits", {
   local_port4me_env(PORT4ME_USER = "alice")
   values <- c("x", "1.5", "1e3", "0x10", "+5", "5 6", " ", "NA", "Inf",
-              "\u00e5", "99999999999999999999")
+              "\u00e5", "99999999999999999999", strrep("7", 41))
   for (arg in setdiff(names(limits), "release")) {
     var <- rules[[arg]][[1]]
     for (v in c(values, limits[[arg]])) {

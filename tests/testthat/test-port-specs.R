@@ -119,6 +119,13 @@ test_that("each bad token is an error that says what is wrong with it", {
   expect_invalid(port4me(user = "alice"),
                  spec_error("PORT4ME_PREPEND", "8000,5-2", "5-2", empty),
                  "PORT4ME_PREPEND")
+  # an argument does not hide a bad site-wide variable
+  for (arg in c("prepend", "include", "exclude")) {
+    var <- paste0("PORT4ME_", toupper(arg), "_SITE")
+    withr::with_envvar(stats::setNames("8000 1-", var), expect_invalid(
+      do.call(port4me, stats::setNames(list("alice", 8000), c("user", arg))),
+      spec_error(var, "8000 1-", "1-", end), var))
+  }
 })
 
 test_that("an error in a token's list names the variable that holds it", {

@@ -52,6 +52,15 @@ test_that("a search returns the first port of the list; skip moves both", {
   }
 })
 
+test_that("a list checks no port: a claimed port is listed all the same", {
+  local_port4me_env()
+  dir <- local_claims_dir()
+  user <- paste0("p4m-properties-", Sys.getpid())
+  first <- port4me(user = user, reserve = 3600)
+  expect_identical(port4me(user = user, list = 1), first)
+  expect_false(identical(port4me(user = user), first))
+})
+
 test_that("prepend keeps its order, drops duplicates, and is not filtered", {
   local_port4me_env()
   expect_identical(
