@@ -287,10 +287,11 @@ test_that("a claim for the longest reserve (86400 s) holds for the next call", {
   local_port4me_env()
   dir <- local_claims_dir()
   for (k in 1:20) {
-    user <- sprintf("p4m-settings-day-%d-%d", Sys.getpid(), k)
-    first <- port4me(user = user, include = "8000-8001", reserve = 86400)
-    expect_false(identical(port4me(user = user, include = "8000-8001",
-                                   reserve = 86400), first))
+    # (claims are the account's: two new ports each time)
+    ports <- sprintf("%d-%d", 8000 + 2 * k, 8001 + 2 * k)
+    first <- port4me(user = "alice", include = ports, reserve = 86400)
+    expect_false(identical(port4me(user = "alice", include = ports,
+                                   reserve = 86400), first), info = k)
   }
 })
 
