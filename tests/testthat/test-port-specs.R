@@ -153,7 +153,11 @@ test_that("an error in a token's list names the variable that holds it", {
   expect_invalid(port4me(user = "alice"),
                  spec_error("PORT4ME_EXCLUDE_UNSAFE", "{chrome},{edge}",
                             "{edge}", "unknown token (known: {chrome}, {firefox})"),
-                 "PORT4ME_EXCLUDE_UNSAFE")
+                 "PORT4ME_EXCLUDE_UNSAFE")  # and the next error names its own source, not the last one's
+  withr::local_envvar(PORT4ME_EXCLUDE_UNSAFE = NA)
+  expect_invalid(port4me(user = "alice", include = "abc"),
+                 spec_error("include", "abc", "abc",
+                            "not a port number or range"), "include")
 })
 
 test_that("a value and a token are shown with at most 40 bytes", {

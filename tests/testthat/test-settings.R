@@ -276,7 +276,8 @@ test_that("the claims folders come from the path variables, absolute ones only",
                    c("/x/R/port4me/claims/HOST (from XDG_CACHE_HOME)", tmp))
   expect_identical(folders(HOME = "h", TMPDIR = "t"), tmp)
   expect_identical(folders(TMPDIR = "/t"),
-                   "/t/port4me-UID (from the temporary folder)")
+                   "/t/port4me-UID (from the temporary folder)")  # a folder too long for a path is passed over
+  expect_identical(folders(HOME = paste0("/", strrep("d", 5000))), tmp)
 })
 
 test_that("a claim for the longest reserve (86400 s) holds for the next call", {
