@@ -27,10 +27,12 @@ test_that("debug output is messages of class port4me_debug; suppressMessages() s
   }
   # this process's stderr: nothing, and (so that the check can fail)
   # something without suppressMessages()
-  expect_identical(utils::capture.output(suppressMessages(port4me(user = "alice")),
-                                         type = "message"), character())
-  expect_gt(length(utils::capture.output(port4me(user = "alice"),
-                                         type = "message")), 8L)
+  quiet <- utils::capture.output(
+    invisible(suppressMessages(port4me(user = "alice"))), type = "message")
+  expect_identical(quiet, character())
+  loud <- utils::capture.output(invisible(port4me(user = "alice")),
+                                type = "message")
+  expect_gt(length(loud), 8L)
   # a whole process's stderr, C's included
   skip_on_cran()
   skip_if_not_installed("processx")
