@@ -15,7 +15,8 @@ call_port4me <- function(...) {
                from = 1L)
   dots <- list(...)
   for (name in names(dots)) {
-    if (name %in% names(more)) more[name] <- dots[name] else args[name] <- dots[name]
+    if (name %in% names(more)) more[name] <- dots[name]
+    else args[name] <- dots[name]
   }
   given <- if ("given" %in% names(dots)) dots$given else unname(args)
   .Call(port4me:::R_port4me, given, more$from, more$env, more$account)

@@ -13,7 +13,7 @@ compact <- function(x) {
   paste(ifelse(lo == hi, lo, paste0(lo, "-", hi)), collapse = ",")
 }
 
-test_that("debug output is messages of class port4me_debug; suppressMessages() silences it", {
+test_that("messages of class port4me_debug; suppressMessages() silences them", {
   local_port4me_env(PORT4ME_DEBUG = "true")
   msgs <- list()
   withCallingHandlers(port4me(user = "alice"), message = function(m) {
@@ -76,7 +76,8 @@ test_that("the inputs and their sources: variables, arguments, the account", {
     "user \"bob\" (from PORT4ME_USER)",
     "tool \"rstudio\" (from PORT4ME_TOOL)",
     sprintf("seed string \"bob,rstudio\", hash %.0f", ref_hash("bob,rstudio")),
-    "include 2000-2009,2011,3000 (from PORT4ME_INCLUDE and PORT4ME_INCLUDE_SITE)",
+    paste0("include 2000-2009,2011,3000 (from PORT4ME_INCLUDE and ",
+           "PORT4ME_INCLUDE_SITE)"),
     "exclude 2005-2007 (from exclude and PORT4ME_EXCLUDE_SITE)",
     "prepend 80-82,90-91 (from prepend and PORT4ME_PREPEND_SITE)",
     "9 candidate ports")) {
@@ -109,7 +110,8 @@ test_that("each set names exactly the sources that gave it ports", {
     "exclude %s (from exclude and PORT4ME_EXCLUDE_UNSAFE)", unsafe))
   withr::with_envvar(c(PORT4ME_EXCLUDE_SITE = "10081"), expect_identical(
     ex(exclude = "10079"),
-    sprintf("exclude %s (from exclude, PORT4ME_EXCLUDE_SITE and PORT4ME_EXCLUDE_UNSAFE)",
+    sprintf(paste0("exclude %s (from exclude, PORT4ME_EXCLUDE_SITE and ",
+                   "PORT4ME_EXCLUDE_UNSAFE)"),
             compact(c(ref_unsafe(), 10079, 10081)))))
   withr::with_envvar(c(PORT4ME_EXCLUDE_UNSAFE = "0"), {
     expect_identical(ex(), "exclude none")
@@ -132,7 +134,7 @@ test_that("each set names exactly the sources that gave it ports", {
                        "1 candidate port"))
 })
 
-test_that("what each mode reports: list the inputs, test and release the port", {
+test_that("what each mode reports: list the inputs, test and release a port", {
   local_port4me_env(PORT4ME_USER = "alice")
   text <- debug_text(port4me(list = 2))
   expect_true(has_line(text, "prepend none"))
@@ -145,7 +147,7 @@ test_that("what each mode reports: list the inputs, test and release the port", 
   expect_false(grepl("user|include|candidate", text))
 })
 
-test_that("reserve and claims: how long, and each port passed over as claimed", {
+test_that("reserve and claims: how long, and each port passed over", {
   local_port4me_env()
   dir <- local_claims_dir()
   user <- paste0("p4m-debug-", Sys.getpid())
@@ -156,12 +158,12 @@ test_that("reserve and claims: how long, and each port passed over as claimed", 
   expect_true(has_line(text, "reserve: claim the port for 3600 seconds"))
   expect_true(has_line(text, sprintf(
     "claims folder %s/port4me: claims are written here", dir)))
-  expect_match(text, sprintf("(^|\n)port %d claimed until [0-9-]+ [0-9:]+(\n|$)",
-                             p))
+  expect_match(text, sprintf(
+    "(^|\n)port %d claimed until [0-9-]+ [0-9:]+(\n|$)", p))
   text <- debug_text(port4me(user = user))
   expect_match(text, sprintf(
-    "(^|\n)port %d skipped: claimed until [0-9-]+ [0-9:]+ \\(in %s/port4me\\)(\n|$)",
-    p, dir))
+    paste0("(^|\n)port %d skipped: claimed until [0-9-]+ [0-9:]+ ",
+           "\\(in %s/port4me\\)(\n|$)"), p, dir))
   expect_true(has_line(text, sprintf(
     "claims folder %s/port4me: claims are read here", dir)))
   text <- debug_text(port4me(release = p))

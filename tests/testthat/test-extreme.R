@@ -37,7 +37,7 @@ test_that("a port specification of 1,000,000 characters", {
                    c(8000L, 8001L, 8002L, 9000L, 9000L))
 })
 
-test_that("a list longer than the candidate set cycles, across prepend and skip", {
+test_that("a list longer than the candidate set cycles (prepend, skip)", {
   local_port4me_env()
   for (skip in c(0, 1, 2, 9, 13, 100)) {
     expect_identical(

@@ -15,7 +15,7 @@ rd_text <- function(name) {
     rd, options = list(underline_titles = FALSE))), collapse = "\n")
 }
 
-test_that("each variable of the table is a topic that opens ?port4me.settings", {
+test_that("each variable of the table is a topic of ?port4me.settings", {
   page <- as.character(utils::help("port4me.settings", package = "port4me"))
   expect_length(page, 1L)
   # (so that the check below can fail)
@@ -30,7 +30,7 @@ test_that("each variable of the table is a topic that opens ?port4me.settings", 
   }
 })
 
-test_that("?port4me.settings describes each variable, ?port4me_cli each option", {
+test_that("?port4me.settings has each variable, ?port4me_cli each option", {
   text <- rd_text("port4me.settings.Rd")
   skip_if(is.null(text), "the installed package has no Rd database")
   for (var in table_vars()) {

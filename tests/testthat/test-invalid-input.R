@@ -63,7 +63,8 @@ test_that("counts in variables: only digits, within the limits", {
   }
   # the display of a value, written out once
   withr::with_envvar(c(PORT4ME_SKIP = "\u00e5"), expect_invalid(
-    port4me(), "PORT4ME_SKIP must be a whole number in 0..2147483647, not \"\\xc3\\xa5\"",
+    port4me(), paste0("PORT4ME_SKIP must be a whole number in ",
+                      "0..2147483647, not \"\\xc3\\xa5\""),
     "PORT4ME_SKIP"))
 })
 
@@ -73,7 +74,8 @@ test_that("flags: TRUE or FALSE as arguments; the flag words in variables", {
   for (case in list(list(NA, "NA"), list(1, "1"), list("yes", "\"yes\""),
                     list(c(TRUE, FALSE), "a logical vector of length 2"),
                     list(logical(0), "a logical vector of length 0"),
-                    list(list(TRUE), "a list"), list(factor(TRUE), "a factor"))) {
+                    list(list(TRUE), "a list"),
+                    list(factor(TRUE), "a factor"))) {
     expect_invalid(port4me(must_work = case[[1]]),
                    must_be("must_work", rule, case[[2]]), "must_work",
                    info = case[[2]])
@@ -114,7 +116,8 @@ test_that("port sets: an integer or double vector, or one string", {
                       list(factor(8000), "a factor"), list(8000i, "0+8000i"),
                       list(as.Date("2024-01-01"), "2024-01-01"),
                       list(character(0), "a character vector of length 0"),
-                      list(c("8000", "8001"), "a character vector of length 2"))) {
+                      list(c("8000", "8001"),
+                           "a character vector of length 2"))) {
       expect_invalid(do.call(port4me, stats::setNames(list(case[[1]]), arg)),
                      must_be(arg, "ports in 1..65535", case[[2]]), arg,
                      info = paste(arg, case[[2]]))
@@ -122,7 +125,7 @@ test_that("port sets: an integer or double vector, or one string", {
   }
 })
 
-test_that("a function, a symbol or an environment is refused like any other type", {
+test_that("a function, a symbol or an environment is refused like others", {
   skip(paste0("bugs reported to the lead: R/validate.R check_arg() calls ",
               "anyNA() on them (a plain R error), and in R/port4me.R the ",
               "argument `list` shadows base::list() when it is a function"))
@@ -130,7 +133,8 @@ test_that("a function, a symbol or an environment is refused like any other type
   t <- port4me:::the$table
   for (arg in t$arg[!is.na(t$arg)]) {
     for (case in list(list(function() 1, "a function"),
-                      list(quote(x), "x"), list(globalenv(), "an environment"))) {
+                      list(quote(x), "x"),
+                      list(globalenv(), "an environment"))) {
       e <- tryCatch(do.call(port4me, stats::setNames(list(case[[1]]), arg)),
                     error = identity)
       expect_s3_class(e, "port4me_invalid")

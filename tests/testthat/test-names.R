@@ -7,7 +7,7 @@
 # The SPEC's hash of these code points.
 cp_hash <- function(cps) Reduce(function(h, cp) (31 * h + cp) %% 2^32, cps, 0)
 
-test_that("UTF-8 sequences at the edges of each length hash as one code point", {
+test_that("UTF-8 sequences at the edges of each length: one code point", {
   h <- function(x) .Call(port4me:::R_port4me_hash, x)
   cases <- list(
     list(bytes(0x7f), 0x7f),                       # the last ASCII byte
@@ -49,7 +49,7 @@ test_that("a name from an argument or a variable is hashed by code point", {
                    ref_ports("alice", "\u00e9", candidates = default, n = 2))
 })
 
-test_that("a latin1 string is hashed by its code points; \"bytes\" is refused", {
+test_that("latin1 is hashed by its code points; \"bytes\" is refused", {
   local_port4me_env()
   latin1 <- "caf\xe9"
   Encoding(latin1) <- "latin1"
@@ -107,7 +107,7 @@ test_that("invalid UTF-8 in a variable names the first bad byte", {
     why(0xc0)), "PORT4ME_TOOL")
 })
 
-test_that("an unmarked argument that is not UTF-8 is refused, not its escaped form hashed", {
+test_that("an unmarked argument that is not UTF-8 is refused (not escaped)", {
   skip_if_not(isTRUE(l10n_info()[["UTF-8"]]), "not a UTF-8 session")
   local_port4me_env()
   why <- ": not valid UTF-8; port4me hashes the code points of names"

@@ -152,8 +152,10 @@ test_that("an error in a token's list names the variable that holds it", {
   withr::local_envvar(PORT4ME_EXCLUDE_UNSAFE = "{chrome},{edge}")
   expect_invalid(port4me(user = "alice"),
                  spec_error("PORT4ME_EXCLUDE_UNSAFE", "{chrome},{edge}",
-                            "{edge}", "unknown token (known: {chrome}, {firefox})"),
-                 "PORT4ME_EXCLUDE_UNSAFE")  # and the next error names its own source, not the last one's
+                            "{edge}",
+                            "unknown token (known: {chrome}, {firefox})"),
+                 "PORT4ME_EXCLUDE_UNSAFE")
+  # and the next error names its own source, not the last one's
   withr::local_envvar(PORT4ME_EXCLUDE_UNSAFE = NA)
   expect_invalid(port4me(user = "alice", include = "abc"),
                  spec_error("include", "abc", "abc",
@@ -206,7 +208,7 @@ test_that("integer and double vectors: every element a port in 1..65535", {
   }
 })
 
-test_that("ranges that cross the 64-port words of the bitmap hold exactly their ports", {
+test_that("ranges across the 64-port words of the bitmap hold their ports", {
   local_port4me_env(PORT4ME_EXCLUDE_UNSAFE = "0", PORT4ME_USER = "alice")
   specs <- c("60-200", "63-64", "64-127", "64-126", "100-190", "2-200",
              "60-61", "1000-1001", "65472-65535", "65500-65535", "2-63",

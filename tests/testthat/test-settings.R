@@ -233,7 +233,7 @@ test_that("an empty variable is an unset one", {
   expect_identical(port4me(), 30845L)
 })
 
-test_that("flags: true/TRUE/True/1/yes and false/FALSE/False/0/no, with white space", {
+test_that("flags: true/TRUE/True/1/yes, false/FALSE/False/0/no, white space", {
   local_port4me_env(PORT4ME_USER = "alice")
   for (v in c("true", "TRUE", "True", "1", "yes", " true", "yes\n")) {
     expect_match(debug_text(withr::with_envvar(c(PORT4ME_DEBUG = v),
@@ -249,7 +249,7 @@ test_that("flags: true/TRUE/True/1/yes and false/FALSE/False/0/no, with white sp
   }
 })
 
-test_that("the claims folders come from the path variables, absolute ones only", {
+test_that("the claims folders come from the path variables (absolute ones)", {
   skip_on_os(c("windows", "mac"))
   # (the direct call: R's own default for an unset HOME does not step in)
   folders <- function(...) {
@@ -276,7 +276,8 @@ test_that("the claims folders come from the path variables, absolute ones only",
                    c("/x/R/port4me/claims/HOST (from XDG_CACHE_HOME)", tmp))
   expect_identical(folders(HOME = "h", TMPDIR = "t"), tmp)
   expect_identical(folders(TMPDIR = "/t"),
-                   "/t/port4me-UID (from the temporary folder)")  # a folder too long for a path is passed over
+                   "/t/port4me-UID (from the temporary folder)")
+  # a folder too long for a path is passed over
   expect_identical(folders(HOME = paste0("/", strrep("d", 5000))), tmp)
 })
 
@@ -284,7 +285,8 @@ test_that("a claim for the longest reserve (86400 s) holds for the next call", {
   skip(paste0("bug reported to the lead: src/claims.c p4m_claims_take() ",
               "rounds the expiry up to the next ms, and p4m_claims_live() ",
               "then finds it more than 86400 s ahead for a call made within ",
-              "that ms: the claim is not honoured, and a reserve takes it over"))
+              "that ms: the claim is not honoured, and a reserve takes it ",
+              "over"))
   local_port4me_env()
   dir <- local_claims_dir()
   for (k in 1:20) {
