@@ -1,88 +1,171 @@
-# PORT4ME_DEBUG=true (or --debug) answers "why did I get this port?" (SPEC
-# section 5): first the inputs and where each came from, then each port
-# passed over and why.
+# PORT4ME_DEBUG=true answers "why did I get this port?" (SPEC section 5):
+# messages of class port4me_debug, first the inputs and where each came
+# from (named as the caller wrote them), then each port passed over and
+# why.  Asserted by content (debug_text() and has_line() in
+# helper-inputs.R), never by line number.
 
-debug_lines <- function(expr) {
-  out <- capture_stderr(with_env(c(PORT4ME_DEBUG = "true"), expr))
-  strsplit(out, "\n", fixed = TRUE)[[1]]
+# Ports as the debug lines write a set: sorted runs, "a-b" or "a".
+compact <- function(x) {
+  x <- sort(unique(x))
+  run <- cumsum(c(1, diff(x) != 1))
+  lo <- tapply(x, run, min)
+  hi <- tapply(x, run, max)
+  paste(ifelse(lo == hi, lo, paste0(lo, "-", hi)), collapse = ",")
 }
 
-test_that("debug output starts with the inputs and their sources", {
-  local_port4me_env()
-  lines <- debug_lines(port4me(user = "alice", list = 2))
-  unsafe <- "1,7,9,11,13,15,17,19-23,25,37,42-43,53,69,77,79,87,95,101-104,109-111,113,115,117,119,123,135,137,139,143,161,179,389,427,465,512-515,526,530-532,540,548,554,556,563,587,601,636,989-990,993,995,1719-1720,1723,2049,3659,4045,5060-5061,6000,6566,6665-6669,6697,10080"
-  expect_identical(lines[1:7], c(
-    "port4me: user \"alice\" (from 'user')",
-    "port4me: tool none",
-    "port4me: seed string \"alice\", hash 92903040",
-    "port4me: include 1024-65535 (the default)",
-    paste0("port4me: exclude ", unsafe, " (from PORT4ME_EXCLUDE_UNSAFE)"),
-    "port4me: prepend none",
-    sprintf("port4me: %d candidate ports",
-            length(setdiff(1024:65535, ref_unsafe())))
-  ))
-  expect_match(lines[8], "^port4me: claims in .*; reserve nothing$")
+test_that("messages of class port4me_debug; suppressMessages() silences them", {
+  local_port4me_env(PORT4ME_DEBUG = "true")
+  msgs <- list()
+  withCallingHandlers(port4me(user = "alice"), message = function(m) {
+    msgs[[length(msgs) + 1L]] <<- m
+    invokeRestart("muffleMessage")
+  })
+  expect_gt(length(msgs), 8L)
+  for (m in msgs) {
+    expect_s3_class(m, "port4me_debug")
+    expect_match(conditionMessage(m), "^port4me: [^\n]+\n$")
+  }
+  # this process's stderr: nothing, and (so that the check can fail)
+  # something without suppressMessages()
+  quiet <- utils::capture.output(
+    invisible(suppressMessages(port4me(user = "alice"))), type = "message")
+  expect_identical(quiet, character())
+  loud <- utils::capture.output(invisible(port4me(user = "alice")),
+                                type = "message")
+  expect_gt(length(loud), 8L)
+  # a whole process's stderr, C's included
+  skip_on_cran()
+  skip_if_not_installed("processx")
+  res <- run_rscript(c("-e", paste(
+    "x <- suppressMessages(port4me::port4me(user = 'alice'))",
+    "cat(x, '\\n')", sep = "; ")),
+    env = c(PORT4ME_DEBUG = "true", "_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any"))
+  expect_identical(res$status, 0L)
+  expect_identical(res$stdout, "30845 \n")
+  expect_identical(res$stderr, "")
 })
 
-test_that("debug output names the variables that gave each input", {
+test_that("the inputs and their sources, by default", {
+  local_port4me_env()
+  text <- debug_text(port4me(user = "alice"))
+  for (line in c(
+    "user \"alice\" (from user)", "tool: none",
+    sprintf("seed string \"alice\", hash %.0f", ref_hash("alice")),
+    "include 1024-65535 (the default)",
+    sprintf("exclude %s (from PORT4ME_EXCLUDE_UNSAFE)", compact(ref_unsafe())),
+    "prepend none",
+    sprintf("%d candidate ports", length(setdiff(1024:65535, ref_unsafe()))),
+    "reserve: none (claims are only read)",
+    sprintf("claims folder %s/port4me (from XDG_RUNTIME_DIR)",
+            Sys.getenv("XDG_RUNTIME_DIR")),
+    "port 30845 counts as free (_PORT4ME_CHECK_AVAILABLE_PORTS_=any)")) {
+    expect_true(has_line(text, line), info = line)
+  }
+})
+
+test_that("the inputs and their sources: variables, arguments, the account", {
   local_port4me_env(PORT4ME_USER = "bob", PORT4ME_TOOL = "rstudio",
                     PORT4ME_INCLUDE = "2000-2009,2011",
                     PORT4ME_INCLUDE_SITE = "3000",
                     PORT4ME_EXCLUDE_SITE = "2006",
                     PORT4ME_EXCLUDE_UNSAFE = "0",
                     PORT4ME_PREPEND_SITE = "91")
-  lines <- debug_lines(port4me(exclude = c(2005, 2007), prepend = c(80:82, 90),
-                               reserve = 0, list = 1))
-  expect_identical(lines[1:7], c(
-    "port4me: user \"bob\" (from PORT4ME_USER)",
-    "port4me: tool \"rstudio\" (from PORT4ME_TOOL)",
-    sprintf("port4me: seed string \"bob,rstudio\", hash %.0f",
-            ref_hash("bob,rstudio")),
-    paste0("port4me: include 2000-2009,2011,3000 (from PORT4ME_INCLUDE and ",
+  text <- debug_text(port4me(exclude = c(2005, 2007), prepend = c(80:82, 90),
+                             list = 1))
+  for (line in c(
+    "user \"bob\" (from PORT4ME_USER)",
+    "tool \"rstudio\" (from PORT4ME_TOOL)",
+    sprintf("seed string \"bob,rstudio\", hash %.0f", ref_hash("bob,rstudio")),
+    paste0("include 2000-2009,2011,3000 (from PORT4ME_INCLUDE and ",
            "PORT4ME_INCLUDE_SITE)"),
-    "port4me: exclude 2005-2007 (from 'exclude' and PORT4ME_EXCLUDE_SITE)",
-    "port4me: prepend 80-82,90-91 (from 'prepend' and PORT4ME_PREPEND_SITE)",
-    "port4me: 9 candidate ports"
-  ))
-  # the user from USER, and from the account name
-  withr::local_envvar(PORT4ME_USER = NA, USER = "carol")
-  expect_identical(debug_lines(port4me(list = 1))[1],
-                   "port4me: user \"carol\" (from USER)")
+    "exclude 2005-2007 (from exclude and PORT4ME_EXCLUDE_SITE)",
+    "prepend 80-82,90-91 (from prepend and PORT4ME_PREPEND_SITE)",
+    "9 candidate ports")) {
+    expect_true(has_line(text, line), info = line)
+  }
+  expect_true(has_line(debug_text(port4me("shiny", user = "dan", list = 1)),
+                       "tool \"shiny\" (from tool)"))
+  withr::local_envvar(PORT4ME_USER = "", USER = "carol")
+  expect_true(has_line(debug_text(port4me(list = 1)),
+                       "user \"carol\" (from USER)"))
   withr::local_envvar(USER = NA)
-  expect_match(debug_lines(port4me(list = 1))[1],
-               "^port4me: user \".+\" \\(from the account name\\)$")
-  # arguments, and the tool as an argument
-  expect_identical(debug_lines(port4me("shiny", user = "dan", list = 1))[1:2],
-                   c("port4me: user \"dan\" (from 'user')",
-                     "port4me: tool \"shiny\" (from 'tool')"))
+  me <- Sys.info()[["effective_user"]]
+  expect_true(has_line(debug_text(port4me(list = 1)),
+                       sprintf("user \"%s\" (from the account name)", me)))
 })
 
-test_that("debug output then says why each port was passed over", {
+test_that("each set names exactly the sources that gave it ports", {
+  local_port4me_env(PORT4ME_USER = "alice")
+  unsafe <- compact(ref_unsafe())
+  line <- function(text, what) {
+    lines <- strsplit(text, "\n", fixed = TRUE)[[1]]
+    lines[startsWith(lines, paste0(what, " "))]
+  }
+  ex <- function(...) line(debug_text(port4me(list = 1, ...)), "exclude")
+  for (nothing in list(integer(0), "0", " , ")) {
+    expect_identical(ex(exclude = nothing), sprintf(
+      "exclude %s (from PORT4ME_EXCLUDE_UNSAFE)", unsafe))
+  }
+  expect_identical(ex(exclude = 10080L), sprintf(
+    "exclude %s (from exclude and PORT4ME_EXCLUDE_UNSAFE)", unsafe))
+  withr::with_envvar(c(PORT4ME_EXCLUDE_SITE = "10081"), expect_identical(
+    ex(exclude = "10079"),
+    sprintf(paste0("exclude %s (from exclude, PORT4ME_EXCLUDE_SITE and ",
+                   "PORT4ME_EXCLUDE_UNSAFE)"),
+            compact(c(ref_unsafe(), 10079, 10081)))))
+  withr::with_envvar(c(PORT4ME_EXCLUDE_UNSAFE = "0"), {
+    expect_identical(ex(), "exclude none")
+    expect_identical(ex(exclude = 65535L), "exclude 65535 (from exclude)")
+  })
+  inc <- function(...) line(debug_text(port4me(list = 1, ...)), "include")
+  expect_identical(inc(include = "0"), "include 1024-65535 (the default)")
+  expect_identical(inc(include = c(65535L, 65533L)),
+                   "include 65533,65535 (from include)")
+  withr::with_envvar(c(PORT4ME_INCLUDE_SITE = "65535"), expect_identical(
+    inc(include = "0"), "include 65535 (from PORT4ME_INCLUDE_SITE)"))
+  pre <- function(...) line(debug_text(port4me(list = 1, ...)), "prepend")
+  expect_identical(pre(prepend = c(8000L, 8001L, 8003L, 8002L)),
+                   "prepend 8000-8001,8003,8002 (from prepend)")
+  expect_identical(pre(prepend = c(65535L, 65534L, 65535L)),
+                   "prepend 65535,65534 (from prepend)")
+  expect_identical(pre(prepend = "0"), "prepend none")
+  # one candidate
+  expect_true(has_line(debug_text(port4me(include = 8000, list = 1)),
+                       "1 candidate port"))
+})
+
+test_that("what each mode reports: list the inputs, test and release a port", {
+  local_port4me_env(PORT4ME_USER = "alice")
+  text <- debug_text(port4me(list = 2))
+  expect_true(has_line(text, "prepend none"))
+  expect_false(grepl("reserve|claims folder|port [0-9]", text))
+  text <- debug_text(port4me(test = 8000))
+  expect_true(has_line(text, paste0(
+    "port 8000 counts as free (_PORT4ME_CHECK_AVAILABLE_PORTS_=any)")))
+  expect_false(grepl("user|include|candidate", text))
+  text <- debug_text(port4me(release = 8000))
+  expect_false(grepl("user|include|candidate", text))
+})
+
+test_that("reserve and claims: how long, and each port passed over", {
   local_port4me_env()
-  first <- port4me(user = "alice", list = 3)
-  lines <- debug_lines(port4me(user = "alice", exclude = "0",
-                               prepend = first[1], reserve = 0))
-  expect_identical(tail(lines, 1), sprintf(
-    "port4me: port %d counts as free (_PORT4ME_CHECK_AVAILABLE_PORTS_=any)",
-    first[1]))
-  # a claimed port (SPEC section 8) is named with its expiry
-  expect_identical(port4me(user = "p4m-debug-claims", reserve = 30),
-                   p <- port4me(user = "p4m-debug-claims", list = 1))
-  lines <- debug_lines(port4me(user = "p4m-debug-claims"))
-  expect_match(lines, sprintf(
-    "^port4me: port %d skipped: claimed until [0-9]{2}:[0-9]{2}:[0-9]{2}$", p),
-    all = FALSE)
-  expect_match(debug_lines(port4me(test = p)), sprintf(
-    "^port4me: port %d skipped: claimed until", p), all = FALSE)
-  # debug is off for false values; anything else is an error
-  for (v in c("false", "FALSE", "False", "0", "no", "")) {
-    out <- capture_stderr(with_env(c(PORT4ME_DEBUG = v),
-                                   port4me(user = "alice", list = 1)))
-    expect_identical(out, "", info = v)
-  }
-  for (v in c("true", "TRUE", "True", "1", "yes")) {
-    out <- capture_stderr(with_env(c(PORT4ME_DEBUG = v),
-                                   port4me(user = "alice", list = 1)))
-    expect_match(out, "^port4me: user \"alice\"", info = v)
-  }
+  dir <- local_claims_dir()
+  user <- paste0("p4m-debug-", Sys.getpid())
+  withr::with_envvar(c(PORT4ME_RESERVE = "5"), expect_true(has_line(
+    debug_text(port4me(user = user, reserve = 0)),
+    "reserve: none (claims are only read)")))
+  text <- debug_text(p <- port4me(user = user, reserve = 3600))
+  expect_true(has_line(text, "reserve: claim the port for 3600 seconds"))
+  expect_true(has_line(text, sprintf(
+    "claims folder %s/port4me: claims are written here", dir)))
+  expect_match(text, sprintf(
+    "(^|\n)port %d claimed until [0-9-]+ [0-9:]+(\n|$)", p))
+  text <- debug_text(port4me(user = user))
+  expect_match(text, sprintf(
+    paste0("(^|\n)port %d skipped: claimed until [0-9-]+ [0-9:]+ ",
+           "\\(in %s/port4me\\)(\n|$)"), p, dir))
+  expect_true(has_line(text, sprintf(
+    "claims folder %s/port4me: claims are read here", dir)))
+  text <- debug_text(port4me(release = p))
+  expect_match(text, sprintf("port %d: claim dropped", p), fixed = TRUE)
 })

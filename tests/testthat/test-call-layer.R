@@ -1,0 +1,125 @@
+# The .Call layer (src/port4me.c) is internal, but it must hold up on its
+# own: R checks the types of port4me()'s arguments and C trusts them, while
+# C always checks lengths and shapes; whatever is malformed is a plain
+# error "port4me: internal error: ..." (a bug, not port4me_invalid), never
+# a crash or a port.  And the settings table that everything derives from
+# (R_port4me_table) is consistent.  call_port4me() and env_values() are in
+# helper-inputs.R.
+
+any_port <- c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = "any")
+
+test_that("the direct call works with plain values", {
+  expect_identical(call_port4me(list = 3L), c(30845L, 19654L, 32310L))
+  expect_identical(call_port4me(list = NULL, env = env_values(any_port)),
+                   30845L)
+  expect_identical(call_port4me(user = NULL, account = "alice"), 30845L)
+  # the command line's form: a string (or NA) for every row of the table
+  t <- port4me:::the$table
+  opts <- rep(NA_character_, length(t$kind))
+  opts[match(c("user", "skip", "list"), t$arg)] <- c("alice", " 2", "3")
+  expect_identical(call_port4me(given = opts, from = 2L),
+                   c(32310L, 63992L, 15273L))
+})
+
+# The internal error of expr, or what expr gave instead.
+internal_error <- function(expr, info = NULL) {
+  e <- tryCatch(expr, error = identity)
+  expect_identical(class(e), c("simpleError", "error", "condition"),
+                   info = info)
+  if (inherits(e, "error")) {
+    expect_match(conditionMessage(e), "^port4me: internal error: ",
+                 info = info)
+  }
+}
+
+test_that("malformed shapes are an internal error, never a crash or a port", {
+  t <- port4me:::the$table
+  n_args <- sum(!is.na(t$arg))
+  n_vars <- sum(!is.na(t$var))
+  args <- vector("list", n_args)
+  args[match(c("user", "list"), t$arg[!is.na(t$arg)])] <- list("alice", 1L)
+  cases <- list(
+    # the call's own arguments
+    list(given = 1:n_args), list(given = args[-1]), list(given = c(args, 1L)),
+    list(from = 1), list(from = 1:2), list(from = "1"), list(from = NULL),
+    list(env = 1:n_vars), list(env = NULL),
+    list(env = rep(NA_character_, n_vars - 1)),
+    list(env = rep(NA_character_, n_vars + 1)),
+    list(given = as.list(rep(NA_character_, length(t$kind))), from = 2L),
+    list(given = rep(NA_character_, length(t$kind) - 1), from = 2L),
+    # values of a shape that R never hands over
+    list(user = NA_character_), list(user = c("a", "b")),
+    list(user = character()), list(include = NA_character_),
+    list(tool = c("x", "y")), list(must_work = NA), list(must_work = logical()),
+    list(must_work = c(TRUE, FALSE)), list(user = list("a")),
+    list(user = function() "a"), list(skip = list(1)), list(include = sum)
+  )
+  for (case in cases) {
+    label <- paste(names(case), vapply(case, function(v)
+      substr(paste(deparse(v), collapse = ""), 1, 40), ""), sep = " = ",
+      collapse = ", ")
+    internal_error(do.call(call_port4me, case), info = label)
+  }
+  internal_error(.Call(port4me:::R_port4me_hash, NA_character_))
+  internal_error(.Call(port4me:::R_port4me_hash, c("a", "b")))
+  internal_error(.Call(port4me:::R_port4me_hash, "\xff"))
+  internal_error(.Call(port4me:::R_port4me_show, c("a", "b")))
+  internal_error(.Call(port4me:::R_port4me_cli, 1L))
+})
+
+test_that("numbers of another length than 1 are an internal error", {
+  skip(paste0("bug reported to the lead: src/port4me.c given_value() does ",
+              "not check the length of numbers for count, port and seconds ",
+              "rows (number() in settings.c reads element 1 of any length)"))
+  # (list = integer() is left out: today it reads past the vector and may
+  # allocate gigabytes)
+  for (case in list(list(skip = c(1, 2)), list(skip = numeric()),
+                    list(skip = integer()), list(test = c(80L, 81L)),
+                    list(list = c(1L, 2L)), list(reserve = c(0, 1)))) {
+    internal_error(do.call(call_port4me, case))
+  }
+})
+
+test_that("the settings table: columns of one length, a rule for every value", {
+  t <- port4me:::the$table
+  expect_identical(names(t), c("arg", "var", "opt", "kind", "min", "max",
+                               "default", "group", "placeholder", "help",
+                               "rule"))
+  n <- length(t$kind)
+  expect_true(all(lengths(t) == n))
+  kinds <- c("name", "ports", "count", "port", "seconds", "flag", "hook",
+             "path", "action")
+  expect_true(all(t$kind %in% kinds))
+  value <- t$kind != "action"
+  expect_true(all(nzchar(t$rule[value])))
+  expect_identical(t$rule[!value], rep("", sum(!value)))
+  expect_true(all(t$min <= t$max | t$kind %in% c("name", "hook", "path",
+                                                  "action")))
+  # the arguments are exactly those of port4me(), in order; names unique
+  expect_identical(t$arg[!is.na(t$arg)], names(formals(port4me::port4me)))
+  for (col in c("arg", "var", "opt")) {
+    expect_false(anyDuplicated(stats::na.omit(t[[col]])) > 0, label = col)
+  }
+  expect_true(all(startsWith(stats::na.omit(t$opt), "--")))
+  expect_true(all(nzchar(t$help)))
+  # every row is reachable: an argument, a variable or an option
+  expect_true(all(!is.na(t$arg) | !is.na(t$var) | !is.na(t$opt)))
+  # R reads the variables of the table, in the table's order
+  expect_identical(port4me:::the$vars, t$var[!is.na(t$var)])
+})
+
+test_that("every argument reaches its own row of the table", {
+  local_port4me_env()
+  # a value that R lets through and C refuses: the source is the argument
+  bad <- list(user = "", prepend = 0, include = 70000, exclude = -1,
+              skip = -1, list = 0, test = 0, max_tries = 0, reserve = -1,
+              release = 0)
+  for (arg in names(bad)) {
+    e <- tryCatch(do.call(port4me, stats::setNames(bad[arg], arg)),
+                  error = identity)
+    expect_s3_class(e, "port4me_invalid")
+    expect_identical(e$source, arg)
+  }
+  # tool and must_work have no value that C refuses: their effect shows
+  expect_identical(port4me("rstudio", user = "alice"), 22486L)
+})
