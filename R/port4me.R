@@ -215,14 +215,14 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
   # R checks the types of the arguments it was given and reads the
   # environment; C applies the rules of the settings table (src/table.h)
   # and does the work.
-  # (the arguments in the order of the table's rows; test-settings-table.R
+  # (the arguments in the order of the table's rows; test-call-layer.R
   # checks that they are the table's)
   # (base::list: the argument `list` may hold a function)
   args <- base::list(tool, user, prepend, include, exclude, skip, list, test,
                      max_tries, must_work, reserve, release)
   for (i in seq_along(args)) {
     if (!is.null(args[[i]])) {
-      args[i] <- list(check_arg(args[[i]], the$arg_rows[[i]]))
+      args[[i]] <- check_arg(args[[i]], the$arg_rows[[i]])
     }
   }
   run_c(args, 1L, is.null(user))

@@ -66,6 +66,34 @@ static void given_value(SEXP x, int from, p4m_given *g)
   }
 }
 
+/* The R wrapper checks the types of the arguments (R/validate.R); what a
+ * direct .Call hands over is only checked here for what could make C read
+ * the wrong memory: the form of the value for its kind, and one number
+ * for a single value. */
+static void check_shape(const p4m_given *g, int kind)
+{
+  int text = g->text != NULL, numbers = g->ints != NULL || g->dbls != NULL;
+  if (g->from == P4M_FROM_NONE) return;
+  switch (kind) {
+  case P4M_K_NAME:
+    if (!text) bug("a name that is not a string");
+    break;
+  case P4M_K_PORTS:
+    if (!text && !numbers) bug("ports that are neither a string nor numbers");
+    break;
+  case P4M_K_COUNT:
+  case P4M_K_PORT:
+  case P4M_K_SECONDS:
+    if (!numbers || g->n != 1) bug("not one number for a single value");
+    break;
+  case P4M_K_FLAG:
+    if (text || numbers) bug("a flag that is not TRUE or FALSE");
+    break;
+  default:
+    bug("an argument for a row that takes none");
+  }
+}
+
 /* The input: `from` 1 (arguments of port4me(): `given` is a list of them,
  * NULL when not given, in the order of the table's rows that have one) or
  * 2 (command-line options: `given` is a character vector by row of the
@@ -93,11 +121,7 @@ static void read_input(SEXP given, SEXP from, SEXP env, SEXP account,
     } else if (p4m_table[i].arg != NULL) {
       if (a >= XLENGTH(given)) bug("fewer arguments than the table has");
       given_value(VECTOR_ELT(given, a++), src, &in->given[i]);
-      if (p4m_table[i].kind != P4M_K_PORTS && in->given[i].n > 1)
-        bug("more than one number for a single value");
-      if ((in->given[i].ints != NULL || in->given[i].dbls != NULL) &&
-          in->given[i].n == 0 && p4m_table[i].kind != P4M_K_PORTS)
-        bug("no number for a single value");
+      check_shape(&in->given[i], p4m_table[i].kind);
     }
     in->env[i] = NULL;
     if (p4m_table[i].var == NULL) continue;

@@ -67,14 +67,19 @@ test_that("malformed shapes are an internal error, never a crash or a port", {
   internal_error(.Call(port4me:::R_port4me_cli, 1L))
 })
 
+test_that("a value of the wrong form for its row is an internal error", {
+  for (case in list(list(user = 1), list(tool = TRUE), list(skip = "1"),
+                    list(test = TRUE), list(must_work = "x"),
+                    list(must_work = 1L), list(include = TRUE),
+                    list(reserve = "5"), list(release = FALSE))) {
+    internal_error(do.call(call_port4me, case))
+  }
+})
+
 test_that("numbers of another length than 1 are an internal error", {
-  skip(paste0("bug reported to the lead: src/port4me.c given_value() does ",
-              "not check the length of numbers for count, port and seconds ",
-              "rows (number() in settings.c reads element 1 of any length)"))
-  # (list = integer() is left out: today it reads past the vector and may
-  # allocate gigabytes)
   for (case in list(list(skip = c(1, 2)), list(skip = numeric()),
-                    list(skip = integer()), list(test = c(80L, 81L)),
+                    list(skip = integer()), list(list = integer()),
+                    list(test = c(80L, 81L)),
                     list(list = c(1L, 2L)), list(reserve = c(0, 1)))) {
     internal_error(do.call(call_port4me, case))
   }

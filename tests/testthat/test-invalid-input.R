@@ -126,16 +126,14 @@ test_that("port sets: an integer or double vector, or one string", {
 })
 
 test_that("a function, a symbol or an environment is refused like others", {
-  skip(paste0("bugs reported to the lead: R/validate.R check_arg() calls ",
-              "anyNA() on them (a plain R error), and in R/port4me.R the ",
-              "argument `list` shadows base::list() when it is a function"))
   local_port4me_env()
   t <- port4me:::the$table
   for (arg in t$arg[!is.na(t$arg)]) {
     for (case in list(list(function() 1, "a function"),
                       list(quote(x), "x"),
                       list(globalenv(), "an environment"))) {
-      e <- tryCatch(do.call(port4me, stats::setNames(list(case[[1]]), arg)),
+      e <- tryCatch(do.call(port4me, stats::setNames(list(case[[1]]), arg),
+                            quote = TRUE),
                     error = identity)
       expect_s3_class(e, "port4me_invalid")
       expect_identical(e$source, arg, info = paste(arg, case[[2]]))

@@ -282,11 +282,6 @@ test_that("the claims folders come from the path variables (absolute ones)", {
 })
 
 test_that("a claim for the longest reserve (86400 s) holds for the next call", {
-  skip(paste0("bug reported to the lead: src/claims.c p4m_claims_take() ",
-              "rounds the expiry up to the next ms, and p4m_claims_live() ",
-              "then finds it more than 86400 s ahead for a call made within ",
-              "that ms: the claim is not honoured, and a reserve takes it ",
-              "over"))
   local_port4me_env()
   dir <- local_claims_dir()
   for (k in 1:20) {
