@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include "show.h"
 #include "spec.h"
 
 static int is_sep(char c)
@@ -13,29 +14,14 @@ static int is_digit(char c)
   return c >= '0' && c <= '9';
 }
 
-/* Copy a token into buf for an error message: at most 40 characters,
- * with anything outside printable ASCII shown as '?'. */
-static void quote_token(char *buf, size_t size, const char *t, size_t len)
-{
-  size_t i, k = 0, max = len > 40 ? 40 : len;
-  for (i = 0; i < max && k + 4 < size; i++) {
-    unsigned char c = (unsigned char) t[i];
-    buf[k++] = (c >= 0x20 && c < 0x7F) ? (char) c : '?';
-  }
-  if (max < len && k + 4 < size) {
-    buf[k++] = '.'; buf[k++] = '.'; buf[k++] = '.';
-  }
-  buf[k] = '\0';
-}
-
 static int fail(p4m_spec_error *err, const char *t, size_t len, size_t pos,
                 const char *why)
 {
-  char tok[48];
-  quote_token(tok, sizeof tok, t, len);
+  char tok[P4M_SHOW_MAX];
+  p4m_show_n(t, len, tok, sizeof tok);
   err->where = P4M_SPEC_IN_SELF;
   err->pos = pos;
-  snprintf(err->msg, sizeof err->msg, "in '%s': %s", tok, why);
+  snprintf(err->msg, sizeof err->msg, "in %s: %s", tok, why);
   return -1;
 }
 

@@ -31,7 +31,7 @@ enum {
 typedef struct {
   int where;      /* P4M_SPEC_IN_* */
   size_t pos;     /* byte offset of the bad token in that string */
-  char msg[160];  /* what is wrong, naming the token */
+  char msg[256];  /* what is wrong, naming the token as shown (show.h) */
 } p4m_spec_error;
 
 /* Parse s[0..n).  Returns 0 on success, -1 on a syntax error (described in

@@ -4,42 +4,8 @@
 #include <string.h>
 #include "hash.h"
 #include "table.h"
+#include "show.h"
 #include "value.h"
-
-#define P4M_SHOW_CHARS 40
-
-const char *p4m_show(const char *s, char *buf, size_t n)
-{
-  size_t i, k = 0;
-  if (n < 8) { if (n > 0) buf[0] = '\0'; return buf; }
-  buf[k++] = '"';
-  for (i = 0; s[i] != '\0' && i < P4M_SHOW_CHARS && k + 6 < n; i++) {
-    unsigned char c = (unsigned char) s[i];
-    if (c == '"' || c == '\\') {
-      buf[k++] = '\\';
-      buf[k++] = (char) c;
-    } else if (c >= 0x20 && c < 0x7F) {
-      buf[k++] = (char) c;
-    } else {
-      k += (size_t) snprintf(buf + k, n - k, "\\x%02x", (unsigned) c);
-    }
-  }
-  buf[k++] = '"';
-  if (s[i] != '\0' && k + 4 < n) {
-    memcpy(buf + k, "...", 3);
-    k += 3;
-  }
-  buf[k] = '\0';
-  return buf;
-}
-
-const char *p4m_show_number(double v, char *buf, size_t n)
-{
-  if (isnan(v)) (void) snprintf(buf, n, "NaN");
-  else if (isinf(v)) (void) snprintf(buf, n, "%sInf", v < 0 ? "-" : "");
-  else (void) snprintf(buf, n, "%.15g", v);
-  return buf;
-}
 
 int p4m_bad_value(p4m_error *e, int row, const char *source,
                   const char *shown, const char *why)
@@ -84,7 +50,7 @@ int p4m_parse_number(int row, const char *source, const char *text,
   size_t i, len;
   const char *s = trim(text, &len);
   double x = 0;
-  char shown[P4M_SHOW_CHARS * 4 + 8];
+  char shown[P4M_SHOW_MAX];
   for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
     if (x <= r->max) x = x * 10 + (s[i] - '0');   /* (stops growing) */
   if (len == 0 || i < len || x < r->min || x > r->max)
@@ -104,7 +70,7 @@ int p4m_parse_flag(int row, const char *source, const char *text, int *out,
   size_t len, i;
   int v;
   const char *s = trim(text, &len);
-  char shown[P4M_SHOW_CHARS * 4 + 8];
+  char shown[P4M_SHOW_MAX];
   for (v = 0; v < 2; v++)
     for (i = 0; i < 5; i++)
       if (strlen(words[v][i]) == len && memcmp(words[v][i], s, len) == 0) {
@@ -118,7 +84,7 @@ int p4m_parse_flag(int row, const char *source, const char *text, int *out,
 int p4m_check_name(int row, const char *source, const char *text,
                    p4m_error *e)
 {
-  char shown[P4M_SHOW_CHARS * 4 + 8], why[160];
+  char shown[P4M_SHOW_MAX], why[160];
   size_t bad = 0;
   uint32_t h;
   if (p4m_table[row].min >= 1 && text[0] == '\0')
@@ -137,7 +103,7 @@ int p4m_check_name(int row, const char *source, const char *text,
 int p4m_parse_hook(int row, const char *source, const char *text, int *out,
                    p4m_error *e)
 {
-  char shown[P4M_SHOW_CHARS * 4 + 8];
+  char shown[P4M_SHOW_MAX];
   *out = 0;
   if (text == NULL || text[0] == '\0') return 0;
   if (strcmp(text, "any") != 0)

@@ -9,14 +9,7 @@
 
 #include <stddef.h>
 #include "error.h"
-
-/* The display form of a text value: in double quotes, printable ASCII as
- * is, '"' and '\' escaped, other bytes as \xHH; at most 40 characters of
- * it, then "...".  Writes into buf (n bytes), returns buf. */
-const char *p4m_show(const char *s, char *buf, size_t n);
-
-/* The display form of a number ("2", "-1", "1.5", "Inf"). */
-const char *p4m_show_number(double v, char *buf, size_t n);
+#include "show.h"
 
 /* A value of `row` from `source` breaks its rule: fill e (P4M_E_INVALID)
  * with "<source> must be <rule>, not <shown>[: <why>]"; returns -1. */
