@@ -70,7 +70,7 @@ cli_run_all <- function(cases, jobs = 4L, timeout = 120) {
   })
   results <- lapply(cli_run_each(c(cases, twins), jobs, timeout),
                     without_r_warnings)
-  first <- results[seq_along(cases)]
+  first <- stats::setNames(results[seq_along(cases)], names(cases))
   k <- length(cases)
   for (i in seq_along(cases)) {
     if (is.null(cases[[i]]$twin)) next
