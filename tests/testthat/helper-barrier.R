@@ -25,10 +25,12 @@ wait_in_open <- function(procs, timeout = 60) {
   FALSE
 }
 
-# Did the processes run at the same time?  `start` and `end` are, for each
-# process, when it passed the barrier and when its call returned (seconds
-# since the epoch, one clock).  TRUE when some moment lies within every
-# interval (the last start is before the first end).
+# How many of the processes ran at the same time, at most?  `start` and
+# `end` are, for each process, when it passed the barrier and when its call
+# returned (seconds since the epoch, one clock).  The largest number of
+# intervals that hold one moment (some interval's start): 1 when the calls
+# ran one after another, 2 or more when they raced.
 race_overlap <- function(start, end) {
-  !anyNA(c(start, end)) && max(start) < min(end)
+  if (anyNA(c(start, end)) || length(start) == 0L) return(0L)
+  max(vapply(start, function(t) sum(start <= t & end > t), 0L))
 }
