@@ -86,9 +86,10 @@ cli_run_all <- function(cases, jobs = 4L, timeout = 120) {
   first
 }
 
-# One run of Rscript with `args` (R's and the script's) and `env`.
-run_r <- function(args, env = character(), timeout = 120) {
-  without_r_warnings(cli_run_each(list(list(args = args, env = env)),
+# One run of Rscript (or of `cmd`) with `args` and `env`.
+run_r <- function(args, env = character(), timeout = 120, cmd = NULL) {
+  without_r_warnings(cli_run_each(list(list(args = args, env = env,
+                                            cmd = cmd)),
                                   jobs = 1L, timeout = timeout)[[1L]])
 }
 
@@ -112,11 +113,12 @@ cli_run_each <- function(cases, jobs, timeout) {
       queue <- queue[-1L]
       case <- cases[[i]]
       status_file <- tempfile("p4m-status-")
+      bin <- if (is.null(case$cmd)) rscript_bin() else case$cmd
       cmd <- if (unix) {
         c("/bin/sh", "-c", 'f=$1; shift; "$@"; echo $? > "$f"', "p4m-run",
-          status_file, rscript_bin(), case$args)
+          status_file, bin, case$args)
       } else {
-        c(rscript_bin(), case$args)
+        c(bin, case$args)
       }
       proc <- processx::process$new(
         cmd[1L], cmd[-1L], env = cli_child_env(case$env),
