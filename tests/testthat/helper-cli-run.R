@@ -193,3 +193,14 @@ without_r_warnings <- function(res) {
 r_own_option <- function(x) {
   if (getRversion() < "4.2.0") c("--args", x) else x
 }
+
+# Child processes that the test kills leave their R temporary folders
+# behind: give them a TMPDIR of their own, removed when the calling test
+# ends (after the children, which are killed by handlers set up later).
+local_child_tmpdir <- function(.env = parent.frame()) {
+  dir <- tempfile("p4m-children-")
+  dir.create(dir)
+  withr::defer(unlink(dir, recursive = TRUE, force = TRUE), envir = .env)
+  withr::local_envvar(TMPDIR = dir, .local_envir = .env)
+  invisible(dir)
+}

@@ -96,6 +96,7 @@ test_that("processes of one user and tool at one moment, with reserve: distinct 
   skip_unless_race()
   local_port4me_env("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA)
   local_claims_dir()
+  local_child_tmpdir()
   race_rounds(reserve = 30, function(res, ports, info) {
     # each got a port of its own, and could listen on it: the first free
     # ports of the sequence
@@ -109,6 +110,7 @@ test_that("processes of one user and tool at one moment, without reserve: nothin
   skip_unless_race()
   local_port4me_env("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA)
   dir <- local_claims_dir()
+  local_child_tmpdir()
   race_rounds(reserve = 0, function(res, ports, info) {
     # how many lose depends on timing (bench/claims-race.R counts them);
     # always: each got one of the first free ports of the sequence, and no
@@ -146,6 +148,7 @@ test_that("20 users at once each get their own first free port", {
   skip_on_cran()
   skip_unless_child_port4me()
   local_port4me_env("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA)
+  local_child_tmpdir()
   # 20 users of this run whose first free ports differ
   users <- character()
   first <- integer()
@@ -171,6 +174,7 @@ test_that("processes of one user and tool, one after another, get the next ports
   skip_on_cran()
   skip_unless_child_port4me()
   local_port4me_env("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA)
+  local_child_tmpdir()
   tool <- "p4m-tool"
   user <- test_user("seq")
   expected <- free_ports(6L, user = user, tool = tool)

@@ -9,6 +9,7 @@ test_that("a Shiny app gets the user's port; others then get the next one", {
   skip_if_not_installed("shiny")
   skip_unless_child_port4me()
   local_clean_http_env()
+  local_child_tmpdir()
 
   # a user of this test run only; its first two free ports
   user <- test_user("shiny")
