@@ -144,32 +144,6 @@ held_port <- function(p, timeout = 120) {
   as.integer(sub("^holding ([0-9]+).*", "\\1", line))
 }
 
-test_that("20 users at once each get their own first free port", {
-  skip_on_cran()
-  skip_unless_child_port4me()
-  local_port4me_env("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA)
-  local_child_tmpdir()
-  # 20 users of this run whose first free ports differ
-  users <- character()
-  first <- integer()
-  while (length(users) < 20L) {
-    u <- test_user("conc")
-    p <- free_ports(1L, user = u)
-    if (!p %in% first) {
-      users <- c(users, u)
-      first <- c(first, p)
-    }
-  }
-  procs <- list()
-  withr::defer(for (p in procs) p$kill())
-  for (u in users) procs[[length(procs) + 1L]] <- start_holder(u)
-  got <- vapply(procs, held_port, integer(1))
-  expect_identical(got, first)
-  # and they are really held: none of them is free while the children live
-  expect_true(all(vapply(procs, function(p) p$is_alive(), logical(1))))
-  expect_false(any(vapply(got, function(p) port4me(test = p), NA)))
-})
-
 test_that("processes of one user and tool, one after another, get the next ports", {
   skip_on_cran()
   skip_unless_child_port4me()
