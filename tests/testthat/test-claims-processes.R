@@ -213,6 +213,7 @@ test_that("a claim made under another host name, same HOME, is not honoured here
   skip_if_not(is_root(), "needs root for a UTS namespace (unshare -u)")
   unshare <- Sys.which("unshare")
   skip_if_not(nzchar(unshare), "unshare (util-linux) is not installed")
+  skip_if_not(nzchar(Sys.which("hostname")), "hostname is not installed")
   skip_if_not(system2(unshare, c("-u", "true")) == 0L,
               "unshare -u does not work here")
   local_port4me_env()
