@@ -1,5 +1,6 @@
-# Helpers for the tests that start R child processes (test-extreme.R,
-# test-concurrency.R).
+# Helpers for the tests that start child processes (test-concurrency.R,
+# test-shiny.R, test-recipes.R, the lock holder of helper-claims.R;
+# bench/claims-race.R sources this file).
 
 # Skip unless callr is installed and a child R process can load this very
 # port4me (an installed copy: tests run from R CMD check or from an installed
@@ -15,8 +16,8 @@ skip_unless_child_port4me <- function() {
 }
 
 # Wait until the background process `p` has printed a line matching
-# `pattern` on stdout, for at most `timeout` seconds; returns the line (NA on
-# timeout or when the process ended first).
+# `pattern` on stdout, for at most `timeout` seconds (a hang guard); returns
+# the line (NA on timeout or when the process ended first).
 hard_wait_line <- function(p, pattern, timeout = 60) {
   deadline <- Sys.time() + timeout
   seen <- character()

@@ -1,4 +1,35 @@
-# Real TCP listeners, started and stopped by the tests themselves.
+# Ports for the tests: every port a test holds, or tests as free, is found
+# free first through free_ports(), and held through hold_port().  No test
+# assumes that a fixed port is free.
+
+# A user name of this test run only, so that no other process (another test
+# run, another worker) asks for the ports of its sequence.
+test_user <- local({
+  k <- 0L
+  function(what = "user") {
+    k <<- k + 1L
+    sprintf("p4m-%s-%d-%d", what, Sys.getpid(), k)
+  }
+})
+
+# The first `n` ports of `from` that are free now (a real test, by this
+# process), in order; `from` defaults to the first 1000 ports of the
+# sequence of `user` (and `tool`), the order in which port4me() tries them.
+# An error when fewer are free: a machine where most ports are busy is not
+# one these tests can run on.
+free_ports <- function(n = 1L, user = test_user("free"), tool = NULL,
+                       from = NULL) {
+  withr::local_envvar(c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA,
+                        PORT4ME_DEBUG = NA, PORT4ME_TEST = NA))
+  if (is.null(from)) from <- port4me::port4me(tool, user = user, list = 1000)
+  out <- integer()
+  for (p in from) {
+    if (port4me::port4me(test = p)) out <- c(out, as.integer(p))
+    if (length(out) == n) return(out)
+  }
+  stop(sprintf("only %d of the %d ports wanted are free among %d tried",
+               length(out), n, length(from)))
+}
 
 # An httpuv server listening on host:port (host "0.0.0.0", "127.0.0.1",
 # "::1" or "::"); stop it with $stop().  Errors when the port cannot be
@@ -11,14 +42,52 @@ listen_on <- function(host, port) {
   httpuv::startServer(host, port, app)
 }
 
-# Can this machine listen on host (e.g. "::1" when IPv6 is off)?  A port of
-# the given user's sequence is used for the probe.
-can_listen_on <- function(host, user) {
-  port <- port4me::port4me(user = user, tool = "probe")
-  s <- tryCatch(listen_on(host, port), error = function(e) NULL)
-  if (is.null(s)) return(FALSE)
-  s$stop()
-  TRUE
+# Hold a port found free: the first port of `from` (default: the sequence of
+# `user` and `tool`) that free_ports() finds free and that a listener on
+# `host` can then bind (another process may take a port in between: then
+# the next one).  Returns list(port, stop), or NULL when no listener on
+# `host` could be started on `tries` free ports (e.g. "::1" without IPv6).
+# stop() stops the listener and waits until the port is free again; it runs
+# at the latest when the calling test ends.
+hold_port <- function(host = "127.0.0.1", user = test_user("held"),
+                      tool = NULL, from = NULL, tries = 10L,
+                      .env = parent.frame()) {
+  if (is.null(from)) from <- port4me::port4me(tool, user = user, list = 1000)
+  for (k in seq_len(tries)) {
+    if (length(from) == 0L) break
+    port <- free_ports(1L, from = from)
+    from <- from[seq_along(from) > match(port, from)]
+    server <- tryCatch(listen_on(host, port), error = function(e) NULL)
+    if (is.null(server)) next
+    stopped <- FALSE
+    stop <- function() {
+      if (stopped) return(invisible())
+      stopped <<- TRUE
+      stop_and_wait(server, port)
+    }
+    withr::defer(stop(), envir = .env)
+    return(list(port = port, stop = stop))
+  }
+  NULL
+}
+
+# Stop an httpuv server and wait until `port` is free again: httpuv closes
+# its socket on its own background thread, so the port can stay busy for a
+# moment after $stop() returns.  (The time limit guards against a hang; it
+# says nothing about speed.)
+stop_and_wait <- function(server, port, timeout = 60) {
+  server$stop()
+  withr::local_envvar(c("_PORT4ME_CHECK_AVAILABLE_PORTS_" = NA,
+                        PORT4ME_DEBUG = NA))
+  deadline <- Sys.time() + timeout
+  while (!port4me::port4me(test = port)) {
+    if (Sys.time() > deadline) {
+      stop(sprintf("port %d is still busy %d s after its listener stopped",
+                   port, timeout))
+    }
+    Sys.sleep(0.01)
+  }
+  invisible(TRUE)
 }
 
 # Can a plain IPv4 server (base R, INADDR_ANY) be opened on port now?
@@ -44,26 +113,11 @@ with_env <- function(vars, code) {
   force(code)
 }
 
-# The stderr output that C code (REprintf) writes while evaluating code.
+# What code writes as messages (port4me's debug lines are messages) or
+# otherwise on stderr while it runs, as one string.
 capture_stderr <- function(code) {
   out <- utils::capture.output(invisible(force(code)), type = "message")
   paste(out, collapse = "\n")
-}
-
-# Stop an httpuv server and wait (at most `timeout` seconds) until `port`
-# is free again: httpuv closes its socket on its own background thread, so
-# the port can stay busy for a moment after $stop() returns.  Returns the
-# seconds waited, or NA when the port did not become free.
-stop_and_wait <- function(server, port, timeout = 5) {
-  server$stop()
-  t0 <- Sys.time()
-  repeat {
-    if (port4me::port4me(test = port)) {
-      return(as.numeric(difftime(Sys.time(), t0, units = "secs")))
-    }
-    if (difftime(Sys.time(), t0, units = "secs") > timeout) return(NA_real_)
-    Sys.sleep(0.005)
-  }
 }
 
 # The listeners of these tests are httpuv servers.

@@ -1,33 +1,42 @@
 # Run R as the unprivileged user nobody (for a root test run), with setpriv,
-# on this process's library; the environment is this process's with
-# `env` (name=value strings) on top.  nobody's claims would live in HOME,
-# not in ours.
-run_as_nobody <- function(args, env = character()) {
+# on this process's library.  The environment is this process's, without
+# PORT4ME_* variables and XDG_RUNTIME_DIR, with HOME=/nonexistent (nobody's
+# home in /etc/passwd), and `env` (a named character vector; NA unsets) on
+# top.  TMPDIR stays this run's: it must be usable by nobody (.ci/run makes
+# it mode 1777).
+run_as_nobody <- function(args, env = character(), timeout = 120) {
   setpriv <- Sys.which("setpriv")
-  group <- if (length(suppressWarnings(system2(
-    "getent", c("group", "nogroup"), stdout = TRUE)))) "nogroup" else "nobody"
   out <- tempfile()
   err <- tempfile()
   on.exit(unlink(c(out, err)))
-  env <- c(paste0("R_LIBS=", paste(.libPaths(), collapse = ":")),
-           "HOME=/tmp", "R_TESTS=", "PORT4ME_DEBUG=", "PORT4ME_TEST=",
-           "PORT4ME_LIST=", "_PORT4ME_CHECK_AVAILABLE_PORTS_=",
-           "XDG_RUNTIME_DIR=", env)
+  vars <- c(R_LIBS = paste(.libPaths(), collapse = ":"),
+            HOME = "/nonexistent", R_TESTS = NA, XDG_RUNTIME_DIR = NA,
+            R_USER_CACHE_DIR = NA, XDG_CACHE_HOME = NA, env)
+  full <- cli_child_env(vars)
+  # (system2's `env` only adds variables: `env -i` starts from none)
   status <- suppressWarnings(system2(
-    setpriv, c("--reuid=nobody", paste0("--regid=", group), "--clear-groups",
-               shQuote(rscript_bin()), shQuote(args)),
-    stdout = out, stderr = err, env = env, timeout = 120))
+    "env", c("-i", shQuote(paste0(names(full), "=", full)), shQuote(setpriv),
+             "--reuid=nobody", paste0("--regid=", nobody_group()),
+             "--clear-groups", shQuote(rscript_bin()), shQuote(args)),
+    stdout = out, stderr = err, timeout = timeout))
   list(status = status, stdout = readLines(out, warn = FALSE),
        stderr = readLines(err, warn = FALSE))
+}
+
+nobody_group <- function() {
+  if (length(suppressWarnings(system2("getent", c("group", "nogroup"),
+                                      stdout = TRUE)))) "nogroup" else "nobody"
+}
+
+is_root <- function() {
+  identical(unname(Sys.info()[["effective_user"]]), "root")
 }
 
 # Skip unless this is a root test run that can run R as nobody on the
 # port4me under test.
 skip_unless_nobody_can_load <- function() {
   skip_on_os("windows")
-  if (!identical(unname(Sys.info()[["effective_user"]]), "root")) {
-    skip("not running as root")
-  }
+  if (!is_root()) skip("not running as root")
   if (!nzchar(Sys.which("setpriv"))) skip("running as root, and setpriv is not found")
   probe <- run_as_nobody(c("-e", paste0(
     "library(port4me); cat(Sys.info()[['effective_user']],",
@@ -35,8 +44,19 @@ skip_unless_nobody_can_load <- function() {
   loaded <- normalizePath(getNamespaceInfo("port4me", "path"))
   if (!identical(probe$status, 0L) || !identical(probe$stdout[2], loaded)) {
     skip(paste("running as root, and user nobody cannot load the port4me",
-               "under test (is its library readable by nobody?):",
+               "under test (are its library and TMPDIR usable by nobody?):",
                paste(c(probe$stdout, probe$stderr), collapse = " ")))
   }
   testthat::expect_identical(probe$stdout[1], "nobody")
+}
+
+# A fresh folder that nobody may write to (mode 1777, as /tmp), for
+# nobody's TMPDIR, in this run's temporary folder (tempdir() itself is
+# private), removed when the calling test ends.
+local_shared_tmp <- function(.env = parent.frame()) {
+  dir <- tempfile("p4m-shared-", tmpdir = dirname(tempdir()))
+  dir.create(dir)
+  Sys.chmod(dir, "1777", use_umask = FALSE)
+  withr::defer(unlink(dir, recursive = TRUE, force = TRUE), envir = .env)
+  dir
 }
