@@ -81,9 +81,9 @@ ref_show <- function(s) {
 # A string of these bytes (no encoding mark).
 bytes <- function(...) rawToChar(as.raw(c(...)))
 
-# A fresh, empty claims folder ($XDG_RUNTIME_DIR/port4me) for the calling
+# A fresh, empty XDG_RUNTIME_DIR (claims go to its port4me) for the calling
 # test, removed at its end; claims made there are this test's only.
-local_claims_dir <- function(.env = parent.frame()) {
+local_runtime_dir <- function(.env = parent.frame()) {
   dir <- tempfile("p4m-inputs-xdg-")
   dir.create(dir, mode = "0700")
   withr::defer(unlink(dir, recursive = TRUE, force = TRUE), envir = .env)

@@ -149,7 +149,7 @@ test_that("what each mode reports: list the inputs, test and release a port", {
 
 test_that("reserve and claims: how long, and each port passed over", {
   local_port4me_env()
-  dir <- local_claims_dir()
+  dir <- local_runtime_dir()
   user <- paste0("p4m-debug-", Sys.getpid())
   withr::with_envvar(c(PORT4ME_RESERVE = "5"), expect_true(has_line(
     debug_text(port4me(user = user, reserve = 0)),

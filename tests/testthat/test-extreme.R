@@ -79,7 +79,7 @@ test_that("an include set of a single port", {
 
 test_that("a single busy port, prepended too, is checked once", {
   local_port4me_env()
-  dir <- local_claims_dir()
+  dir <- local_runtime_dir()
   user <- paste0("p4m-extreme-", Sys.getpid())
   port <- port4me(user = user, include = 4321, reserve = 3600)
   expect_identical(port, 4321L)

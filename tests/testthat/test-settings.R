@@ -168,7 +168,7 @@ test_that("the defaults of the table are the SPEC's", {
 
 test_that("no free port: must_work (default TRUE) and max_tries as given", {
   local_port4me_env()
-  dir <- local_claims_dir()
+  dir <- local_runtime_dir()
   user <- paste0("p4m-settings-", Sys.getpid())
   # both candidates claimed (for an hour) by this process: none is free
   claimed <- c(port4me(user = user, include = "8000-8001", reserve = 3600),
@@ -193,7 +193,7 @@ test_that("no free port: must_work (default TRUE) and max_tries as given", {
 
 test_that("reserve defaults to 0: a search writes no claim", {
   local_port4me_env()
-  dir <- local_claims_dir()
+  dir <- local_runtime_dir()
   expect_identical(port4me(user = "alice"), 30845L)
   expect_identical(list.files(dir, recursive = TRUE, all.files = TRUE),
                    character())
@@ -283,7 +283,7 @@ test_that("the claims folders come from the path variables (absolute ones)", {
 
 test_that("a claim for the longest reserve (86400 s) holds for the next call", {
   local_port4me_env()
-  dir <- local_claims_dir()
+  dir <- local_runtime_dir()
   for (k in 1:20) {
     # (claims are the account's: two new ports each time)
     ports <- sprintf("%d-%d", 8000 + 2 * k, 8001 + 2 * k)
