@@ -40,9 +40,11 @@
 #' was dropped); 1 when the port given to `--test` is not free, or
 #' `--release` found no claim; 2 on any error (unknown option, bad value,
 #' bad environment variable, no free port, a socket test that cannot be
-#' made), after a message starting with `Error:` on standard error. Errors
-#' name the option that was wrong (e.g. `--include`). A reader that closes
-#' the output early (`| head -1`) is not an error.
+#' made), after a message starting with `Error:` on standard error; 130
+#' when interrupted (Ctrl-C, for instance while waiting for the lock of the
+#' claims folder). Errors name the option that was wrong (e.g.
+#' `--include`). A reader that closes the output early (`| head -1`) is not
+#' an error.
 #'
 #' @param x The [port4me()] function.
 #' @param ... Passed on to [print()] when the function is printed.
@@ -143,7 +145,8 @@ cli_old_r_stop <- function(arg) {
 
 # Run the command line on `args`.  Writes the result to stdout and errors to
 # stderr; returns the exit status: 0 success (--test: free; --release: a
-# claim was dropped), 1 not free or no claim (--test, --release), 2 error.
+# claim was dropped), 1 not free or no claim (--test, --release), 2 error,
+# 130 interrupted (Ctrl-C).
 cli_main <- function(args) {
   tryCatch({
     if (!is.null(split <- attr(args, "split"))) cli_old_r_stop(split)
@@ -170,7 +173,7 @@ cli_main <- function(args) {
   }, error = function(e) {
     cat("Error: ", conditionMessage(e), "\n", sep = "", file = stderr())
     2L
-  })
+  }, interrupt = function(e) 130L)   # (128 + SIGINT, as shells report it)
 }
 
 # Write lines to stdout; a reader that has gone away (`| head -1`) ends the
@@ -213,7 +216,7 @@ cli_help <- function() {
     "",
     "Exit status: 0 done (--test: the port is free; --release: a claim was",
     "dropped), 1 --test: not free, or --release: no claim of yours, 2 an",
-    "error, after a line starting with 'Error:' on stderr.",
+    "error, after a line starting with 'Error:' on stderr, 130 interrupted.",
     "",
     "Examples:",
     "  Rscript --default-packages=NULL -e port4me::port4me rstudio",

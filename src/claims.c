@@ -153,7 +153,10 @@ int p4m_cp_fail_sys(p4m_error *e, int err, const char *step,
 {
   char sys[128];
   (void) p4m_strerror(err, sys, sizeof sys);
-  if (strcmp(what, c->dir) == 0)
+  size_t n = strlen(c->dir);
+  /* the folder itself, or an entry in it: named alone */
+  if (strcmp(what, c->dir) == 0 ||
+      (strncmp(what, c->dir, n) == 0 && p4m_cp_is_sep(what[n])))
     return p4m_fail(e, P4M_E_SYSTEM, NULL, err, step, "cannot %s '%s': %s",
                     step, what, sys);
   return p4m_fail(e, P4M_E_SYSTEM, NULL, err, step,

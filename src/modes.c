@@ -61,16 +61,38 @@ void p4m_run_cleanup(p4m_run *run)
 
 /* ---- claims ----------------------------------------------------------- */
 
+/* A claims error of a call that asked for claims: its message is
+ * prefixed with what could not be done ("Cannot claim port 30845: "). */
+static int reword(p4m_error *e, const char *fmt, int port)
+{
+  char was[sizeof e->message], what[64];
+  memcpy(was, e->message, sizeof was);
+  (void) snprintf(what, sizeof what, fmt, port);
+  (void) snprintf(e->message, sizeof e->message, "%s: %.*s", what,
+                  (int) (sizeof e->message - sizeof what - 3), was);
+  return -1;
+}
+
+/* A writer that cannot have the folder's lock (another process holds it
+ * too long, or the user pressed Ctrl-C) must not go on elsewhere. */
+static int no_lock(const p4m_error *why)
+{
+  return why->kind == P4M_E_INTERRUPT ||
+    (why->step != NULL && strcmp(why->step, "lock claims folder") == 0);
+}
+
 /* Open the claims folders: with `write`, the first one that can be
  * written to (else an error: the caller asked for a claim); every other
  * existing one for reading.  A folder that cannot be read is passed over,
- * and debug says why. */
+ * and debug says why.  A writer passes over a folder that it cannot
+ * create, open or trust, but not one whose lock another process holds too
+ * long: two writers must never claim in two folders. */
 static int open_claims(const p4m_config *cfg, const p4m_ops *ops,
                        p4m_run *run, int write, p4m_error *e)
 {
   p4m_error why;
-  char last[sizeof why.message] = "";
-  int i;
+  char reasons[sizeof why.message] = "";
+  int i, last_err = 0;
 
   p4m_error_clear(&why);
   for (i = 0; i < cfg->n_claims; i++) {
@@ -85,18 +107,22 @@ static int open_claims(const p4m_config *cfg, const p4m_ops *ops,
       if (!p4m_claims_exists(base)) continue;
     }
     if (write && run->w < 0) {
+      size_t k = strlen(reasons);
       if (p4m_claims_open_write(c, d->dir, &why) == 0) {
         run->w = i;
         say(cfg, ops, "claims folder %s: claims are written here", d->dir);
         continue;
       }
-      if (why.kind == P4M_E_INTERRUPT) {
+      if (no_lock(&why)) {
         *e = why;
-        return -1;
+        return reword(e, "Cannot claim a port", 0);
       }
       say(cfg, ops, "claims folder %s cannot be written to: %s", d->dir,
           why.message);
-      (void) snprintf(last, sizeof last, "%s", why.message);
+      (void) snprintf(reasons + k, sizeof reasons - k, "%s%.*s",
+                      k > 0 ? "; " : "", (int) (sizeof reasons - k - 3),
+                      why.message);
+      last_err = why.err;
     }
     if (!p4m_claims_exists(d->dir)) continue;   /* (cheap: most calls) */
     if (p4m_claims_open_read(c, d->dir, &why) != 0)
@@ -105,9 +131,9 @@ static int open_claims(const p4m_config *cfg, const p4m_ops *ops,
       say(cfg, ops, "claims folder %s: claims are read here", d->dir);
   }
   if (write && run->w < 0)
-    return p4m_fail(e, P4M_E_SYSTEM, NULL, why.err, "open claims folder",
+    return p4m_fail(e, P4M_E_SYSTEM, NULL, last_err, "open claims folder",
                     "Cannot claim a port: no folder for claims can be "
-                    "used%s%s", last[0] ? ": " : "", last);
+                    "used%s%s", reasons[0] ? ": " : "", reasons);
   return 0;
 }
 
@@ -190,14 +216,14 @@ int p4m_release(const p4m_config *cfg, const p4m_ops *ops, p4m_run *run,
     c->poll_ctx = ops->ctx;
     if (!p4m_claims_exists(cfg->claims[i].dir)) continue;
     if (p4m_claims_open_write(c, cfg->claims[i].dir, e) != 0) {
-      if (e->kind == P4M_E_INTERRUPT) return -1;
+      if (no_lock(e)) return reword(e, "Cannot release port %d", cfg->port);
       say(cfg, ops, "claims folder %s passed over: %s", cfg->claims[i].dir,
           e->message);
       continue;
     }
     r = p4m_claims_drop(c, cfg->port, e);
     p4m_claims_close(c);
-    if (r < 0) return -1;
+    if (r < 0) return reword(e, "Cannot release port %d", cfg->port);
     if (r == 0) {
       say(cfg, ops, "port %d: claim dropped (in %s)", cfg->port,
           cfg->claims[i].dir);
@@ -277,7 +303,7 @@ int p4m_search(const p4m_config *cfg, const p4m_ops *ops, p4m_run *run,
     if (write) {
       int r = p4m_claims_take(&run->cl[run->w], port, t, cfg->reserve,
                               &until, e);
-      if (r < 0) return -1;
+      if (r < 0) return reword(e, "Cannot claim port %d", port);
       if (r == 1) {
         say(cfg, ops, "port %d skipped: claimed until %s (in %s)", port,
             p4m_report_time(until, when, sizeof when), run->cl[run->w].dir);
@@ -304,7 +330,7 @@ int p4m_search(const p4m_config *cfg, const p4m_ops *ops, p4m_run *run,
     if (run->pending > 0) {
       int r = p4m_claims_release(&run->cl[run->w], port, until, e);
       run->pending = 0;
-      if (r < 0) return -1;
+      if (r < 0) return reword(e, "Cannot claim port %d", port);
     }
     if (status < 0) return -1;
   }
