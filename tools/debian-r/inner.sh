@@ -1,5 +1,5 @@
 #!/bin/bash
-# tools/oldr/inner.sh DIR TARBALL -- run by tools/oldr/run.sh INSIDE the
+# tools/debian-r/inner.sh DIR TARBALL -- run by tools/debian-r/run.sh INSIDE the
 # Debian 11 root, as root, with NOT_CRAN=true: installs TARBALL with the
 # root's R (4.0.4) into DIR/lib, runs the testthat suite of the tarball with
 # DIR/testthat-counts.R and the command-line checks below, and writes

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/oldr/run.sh [TARBALL | PKGDIR]
+# tools/debian-r/run.sh [TARBALL | PKGDIR]
 #
 # Test port4me on old R for real: R 4.0.4 from Debian 11 "bullseye", in a
 # chroot built with debootstrap.  Installs the package tarball there (given,
