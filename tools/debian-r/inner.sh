@@ -1,44 +1,112 @@
 #!/bin/bash
-# tools/debian-r/inner.sh DIR TARBALL -- run by tools/debian-r/run.sh INSIDE the
-# Debian 11 root, as root, with NOT_CRAN=true: installs TARBALL with the
-# root's R (4.0.4) into DIR/lib, runs the testthat suite of the tarball with
-# DIR/testthat-counts.R and the command-line checks below, and writes
-# "passed failed skipped" (expectations plus one per check) to DIR/counts.
+# tools/debian-r/inner.sh DIR TARBALL NAME MODE -- run by tools/debian-r/run.sh
+# INSIDE the Debian root, as root, with NOT_CRAN=true; writes "passed failed
+# skipped" to DIR/counts (testthat expectations plus one per other check).
+#   MODE suite: installs TARBALL with the root's R into DIR/lib (no compiler
+#     warning) and runs the tarball's testthat suite with
+#     DIR/testthat-counts.R;
+#   MODE check: builds the package again from TARBALL's sources with the
+#     root's R (vignettes built), runs R CMD check --as-cran --no-manual on
+#     it (must end "Status: OK"; the expectations of its test run are
+#     counted from testthat's summary line in tests/testthat.Rout), and
+#     compiles every C file of src/ with the root's gcc and clang;
+# then, in both modes, the command-line checks below against the installed
+# package.
 set -u
-dir=$1 tarball=$2
-lib=$dir/lib
-mkdir -p "$lib" && chmod 755 "$lib"
-export R_LIBS=$lib
+dir=$1 tarball=$2 name=$3 mode=$4
+passed=0 failed=0 skipped=0
+trap 'echo "$passed $failed $skipped" >"$dir/counts"' EXIT
+ok() { echo "ok     $*"; passed=$((passed + 1)); }
+bad() { echo "FAILED $*"; failed=$((failed + 1)); }
 # R's temporary directories inside DIR, which run.sh removes: processes that
 # the tests kill leave theirs behind.  Mode 1777: one test runs R as nobody.
 mkdir -p "$dir/tmp" && chmod 1777 "$dir/tmp"
 export TMPDIR=$dir/tmp
 unset _PORT4ME_CHECK_AVAILABLE_PORTS_
-echo "=== oldr: $(R --version | head -n 1)"
+rversion=$(R --version | head -n 1)
+echo "=== $name: $rversion"
 
-if ! R CMD INSTALL --library="$lib" "$tarball" >"$dir/install.log" 2>&1; then
-  cat "$dir/install.log"
-  echo "=== oldr: R CMD INSTALL FAILED"
-  echo "0 1 0" >"$dir/counts"
-  exit 1
-fi
-tar -xzf "$tarball" -C "$dir" || { echo "0 1 0" >"$dir/counts"; exit 1; }
-version=$(sed -n 's/^Version: *//p' "$dir/port4me/DESCRIPTION")
+case $mode in
+suite)
+  lib=$dir/lib
+  mkdir -p "$lib" && chmod 755 "$lib"
+  export R_LIBS=$lib
+  install_log=$dir/install.log
+  if ! R CMD INSTALL --library="$lib" "$tarball" >"$install_log" 2>&1; then
+    cat "$install_log"
+    bad "build: R CMD INSTALL"
+    exit 1
+  fi
+  tar -xzf "$tarball" -C "$dir" || { bad "unpacking $tarball"; exit 1; }
+  pkgsrc=$dir/port4me
 
-echo "=== oldr: testthat"
-# (testthat 3.0.1 redraws its progress line with \r whatever the output is:
-# keep only the last state of each line)
-# (at most 20 minutes: a hang must not eat CI's time)
-(cd "$dir" && timeout --kill-after=30 1200 \
-   Rscript testthat-counts.R "$dir/counts.testthat" "$dir/port4me/tests/testthat") 2>&1 |
-  sed -E 's/.*\r//'
-if [ -s "$dir/counts.testthat" ]; then
-  read -r passed failed skipped <"$dir/counts.testthat"
-else
-  passed=0 failed=1 skipped=0
-  echo "=== oldr: testthat did not finish"
-fi
-echo "=== oldr: testthat: $passed passed, $failed failed, $skipped skipped"
+  echo "=== $name: testthat"
+  # (testthat 3.0.1 redraws its progress line with \r whatever the output is:
+  # keep only the last state of each line)
+  # (at most 20 minutes: a hang must not eat CI's time)
+  (cd "$dir" && timeout --kill-after=30 1200 \
+     Rscript testthat-counts.R "$dir/counts.testthat" "$pkgsrc/tests/testthat") 2>&1 |
+    sed -E 's/.*\r//'
+  if [ -s "$dir/counts.testthat" ]; then
+    read -r tp tf ts <"$dir/counts.testthat"
+  else
+    tp=0 tf=1 ts=0
+    echo "=== $name: testthat did not finish"
+  fi
+  ;;
+check)
+  mkdir -p "$dir/src" "$dir/check" && chmod 755 "$dir/check"
+  tar -xzf "$tarball" -C "$dir/src" || { bad "unpacking $tarball"; exit 1; }
+  pkgsrc=$dir/src/port4me
+  echo "=== $name: R CMD build"
+  if (cd "$dir/check" && R CMD build "$pkgsrc" >"$dir/build.log" 2>&1); then
+    ok "R CMD build with $rversion (vignettes built)"
+  else
+    cat "$dir/build.log"
+    bad "R CMD build with $rversion"
+    exit 1
+  fi
+  built=$(ls "$dir"/check/port4me_*.tar.gz)
+  echo "=== $name: R CMD check --as-cran --no-manual $(basename "$built")"
+  # (at most 40 minutes: a hang must not eat CI's time)
+  t0=$(date +%s)
+  (cd "$dir/check" && timeout --kill-after=30 2400 \
+     R CMD check --as-cran --no-manual "$built" >"$dir/check.log" 2>&1)
+  rc=$?
+  cat "$dir/check.log"
+  echo "=== $name: R CMD check took $(( $(date +%s) - t0 )) s"
+  rcheck=$dir/check/port4me.Rcheck
+  status=$(grep '^Status:' "$dir/check.log" | tail -n 1)
+  if [ "$rc" -eq 0 ] && [ "$status" = "Status: OK" ]; then
+    ok "R CMD check --as-cran: Status: OK"
+  else
+    for f in "$rcheck/00install.out" "$rcheck/tests/testthat.Rout.fail"; do
+      [ -f "$f" ] && { echo "--- $f (end)"; tail -n 80 "$f"; }
+    done
+    bad "R CMD check --as-cran: ${status:-no status} (exit $rc)"
+  fi
+  # The check ran the whole suite once: testthat's closing summary
+  # "[ FAIL n | WARN n | SKIP n | PASS n ]" (warnings count as failures,
+  # as in tools/testthat-counts.R)
+  tp=0 tf=1 ts=0
+  for f in "$rcheck/tests/testthat.Rout" "$rcheck/tests/testthat.Rout.fail"; do
+    [ -f "$f" ] || continue
+    line=$(grep -E '^\[ FAIL [0-9]+ \| WARN [0-9]+ \| SKIP [0-9]+ \| PASS [0-9]+ \]' "$f" | tail -n 1)
+    [ -n "$line" ] || continue
+    read -r tf tw ts tp < <(sed -E 's/[^0-9]+/ /g' <<<"$line")
+    tf=$((tf + tw))
+  done
+  [ "$tp$tf$ts" = 010 ] && echo "=== $name: no testthat summary in $rcheck/tests"
+  lib=$rcheck           # the package as the check installed it
+  install_log=$rcheck/00install.out
+  ;;
+*) bad "unknown mode '$mode'"; exit 2 ;;
+esac
+passed=$((passed + tp)); failed=$((failed + tf)); skipped=$((skipped + ts))
+echo "=== $name: testthat: $tp passed, $tf failed, $ts skipped"
+[ -d "$lib/port4me" ] || { bad "port4me is not installed in $lib"; exit 1; }
+export R_LIBS=$lib
+version=$(sed -n 's/^Version: *//p' "$pkgsrc/DESCRIPTION")
 
 ## Command-line checks, one count each.
 ## check NAME STATUS STDOUT STDERR -- COMMAND...
@@ -56,14 +124,12 @@ check() {
     *) grep -qE -- "$want_err" <<<"$err" || ok=0 ;;
   esac
   if [ "$ok" = 1 ]; then
-    echo "ok     cli: $name"
-    passed=$((passed + 1))
+    ok "cli: $name"
   else
-    echo "FAILED cli: $name"
+    bad "cli: $name"
     echo "       command: $*"
     echo "       want: status $want_status, stdout $(printf %q "$want_out"), stderr ${want_err:-empty}"
     echo "       got:  status $status, stdout $(printf %q "$out"), stderr $(printf %q "$err")"
-    failed=$((failed + 1))
   fi
 }
 # R < 4.2 prints "WARNING: unknown option '--x'" and an empty line on stdout
@@ -77,19 +143,53 @@ without_r_warnings() {
 }
 any="env _PORT4ME_CHECK_AVAILABLE_PORTS_=any"
 nl=$'\n'
-echo "=== oldr: build"
-# gcc 10 and R 4.0.4's headers (which still define ERROR, LENGTH, ...
-# without STRICT_R_HEADERS): the package must compile without a warning
-if grep -qiE 'warning:' "$dir/install.log"; then
-  echo "FAILED build: R CMD INSTALL printed compiler warnings:"
-  grep -iE -A2 'warning:' "$dir/install.log" | sed 's/^/       /'
-  failed=$((failed + 1))
+echo "=== $name: build"
+# the package must compile without a warning with this R's headers and gcc
+# (R 4.0.4's headers still define ERROR, LENGTH, ... without STRICT_R_HEADERS)
+if grep -qiE 'warning:' "$install_log"; then
+  bad "build: R CMD INSTALL printed compiler warnings:"
+  grep -iE -A2 'warning:' "$install_log" | sed 's/^/       /'
 else
-  echo "ok     build: R CMD INSTALL without compiler warnings"
-  passed=$((passed + 1))
+  ok "build: R CMD INSTALL without compiler warnings"
 fi
 
-echo "=== oldr: command line"
+## The C files of src/ with this suite's compilers (check mode), one count
+## per file and compiler: the pure C files compiled at the flags below, the
+## R-facing ones (R's headers among their dependencies) with -fsyntax-only
+## against this R's headers (as -isystem: warnings inside R's headers are R's)
+if [ "$mode" = check ]; then
+  echo "=== $name: compilers"
+  flags="-std=c99 -Wall -Wextra -pedantic -Wstrict-prototypes -Werror"
+  rinc=$(Rscript -e 'cat(R.home("include"))')
+  mkdir -p "$dir/obj"
+  for cc in gcc clang; do
+    if ! command -v "$cc" >/dev/null 2>&1; then bad "cc: $cc not found"; continue; fi
+    echo "=== $name: $($cc --version | head -n 1): $flags"
+    for f in "$pkgsrc"/src/*.c; do
+      file=src/$(basename "$f")
+      if ! deps=$($cc -std=c99 -M -isystem "$rinc" -I"$pkgsrc/src" "$f" 2>&1); then
+        bad "cc: $cc $file (its dependencies cannot be listed)"
+        echo "$deps" | sed 's/^/       /'
+        continue
+      fi
+      if tr ' ' '\n' <<<"$deps" | grep -q "^$rinc/"; then
+        if out=$($cc $flags -isystem "$rinc" -I"$pkgsrc/src" -fsyntax-only "$f" 2>&1); then
+          ok "cc: $cc $file (R-facing, -fsyntax-only)"
+        else
+          bad "cc: $cc $file (R-facing, -fsyntax-only)"; echo "$out" | sed 's/^/       /'
+        fi
+      else
+        if out=$($cc $flags -O2 -I"$pkgsrc/src" -c "$f" -o "$dir/obj/$cc-$(basename "$f" .c).o" 2>&1); then
+          ok "cc: $cc $file"
+        else
+          bad "cc: $cc $file"; echo "$out" | sed 's/^/       /'
+        fi
+      fi
+    done
+  done
+fi
+
+echo "=== $name: command line"
 check "--args --user=alice --list=3" 0 "30845${nl}19654${nl}32310" "" -- \
   $any Rscript -e port4me::port4me --args --user=alice --list=3
 check "--args --user=alice" 0 "30845" "" -- \
@@ -131,8 +231,7 @@ if [[ $port =~ ^[0-9]+$ ]]; then
     Rscript -e port4me::port4me --args --test="$port"
   kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 else
-  echo "FAILED cli: --args --user=alice (a real free port): got $(printf %q "$port")"
-  failed=$((failed + 1))
+  bad "cli: --args --user=alice (a real free port): got $(printf %q "$port")"
 fi
 
-echo "$passed $failed $skipped" >"$dir/counts"
+[ "$failed" -eq 0 ]
