@@ -80,9 +80,15 @@ check)
   if [ "$rc" -eq 0 ] && [ "$status" = "Status: OK" ]; then
     ok "R CMD check --as-cran: Status: OK"
   else
-    for f in "$rcheck/00install.out" "$rcheck/tests/testthat.Rout.fail"; do
-      [ -f "$f" ] && { echo "--- $f (end)"; tail -n 80 "$f"; }
-    done
+    f=$rcheck/00install.out
+    [ -f "$f" ] && { echo "--- $f (end)"; tail -n 40 "$f"; }
+    # every failure of the test run, not only the check's last 13 lines
+    f=$rcheck/tests/testthat.Rout.fail
+    if [ -f "$f" ] && grep -q '^══ Failed tests' "$f"; then
+      echo "--- $f (the failed tests)"; sed -n '/^══ Failed tests/,$p' "$f" | head -n 400
+    elif [ -f "$f" ]; then
+      echo "--- $f (end)"; tail -n 80 "$f"
+    fi
     bad "R CMD check --as-cran: ${status:-no status} (exit $rc)"
   fi
   # The check ran the whole suite once: testthat's closing summary
