@@ -3,12 +3,17 @@
 # built); fails unless the check ends with exactly "Status: OK", i.e. no
 # ERROR, WARNING or NOTE.
 #
-# Usage: .ci/check.sh [PKGDIR]   (default: the repository holding this script)
-# A tarball argument (as .ci/run passes) is not checked as is: it may have
-# been built without vignettes; the package is built again from the sources.
+# Usage: .ci/check.sh [--no-tests] [PKGDIR]
+#   (default PKGDIR: the repository holding this script)
+# A tarball argument is not checked as is: it may have been built without
+# vignettes; the package is built again from the sources.  --no-tests is
+# passed on to R CMD check (.ci/run uses it: its testthat stage has just run
+# the whole suite on the same R, from the same sources).
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 src=$here
+check_args=()
+if [ "${1:-}" = "--no-tests" ]; then check_args+=(--no-tests); shift; fi
 if [ $# -ge 1 ] && [ -d "$1" ]; then
   src=$(cd "$1" && pwd)
 elif [ $# -ge 1 ]; then
@@ -43,7 +48,7 @@ if ! R CMD build src > build.log 2>&1; then
 fi
 tarball=$(ls port4me_*.tar.gz)
 
-R CMD check --as-cran --no-manual "$tarball" > check.log 2>&1
+R CMD check --as-cran --no-manual ${check_args[@]+"${check_args[@]}"} "$tarball" > check.log 2>&1
 rc=$?
 cat check.log
 status=$(grep '^Status:' check.log | tail -n 1)

@@ -10,18 +10,56 @@ ref_names <- list(
 )
 
 # A latin-1 locale made with localedef into a temporary folder (used through
-# LOCPATH), or NULL.
+# LOCPATH), or NULL.  (localedef leaves an empty folder behind when it
+# fails, e.g. without the locale sources of Debian's `locales` package: only
+# a compiled LC_CTYPE counts.)
 latin1_locale <- function() {
   if (Sys.which("localedef") == "") return(NULL)
   dir <- file.path(tempdir(), "p4m-locales")
-  if (!dir.exists(file.path(dir, "en_US.ISO-8859-1"))) {
+  made <- function() file.exists(file.path(dir, "en_US.ISO-8859-1", "LC_CTYPE"))
+  if (!made()) {
     dir.create(dir, showWarnings = FALSE)
     res <- processx::run("localedef", c("-i", "en_US", "-f", "ISO-8859-1",
                                         file.path(dir, "en_US.ISO-8859-1")),
                          error_on_status = FALSE)
-    if (!dir.exists(file.path(dir, "en_US.ISO-8859-1"))) return(NULL)
+    if (!made()) return(NULL)
   }
   dir
+}
+
+# Why locale `lc` cannot be used by the children of run_in_locale() (bash
+# and Rscript), or NULL when it can: set in bash and in R without a word on
+# stderr ("setlocale: LC_ALL: cannot change locale", "Setting LC_CTYPE
+# failed"), and, when `codeset` is "UTF-8" or "Latin-1", R's l10n_info()
+# saying so.
+locale_problem <- function(lc, codeset = NULL, locpath = NULL) {
+  env <- cli_child_env(c(LC_ALL = lc, LANG = lc, LANGUAGE = NA,
+                         LOCPATH = if (is.null(locpath)) NA else locpath))
+  script <- sprintf(
+    "%s -e 'i <- l10n_info(); cat(isTRUE(i[[\"UTF-8\"]]), isTRUE(i[[\"Latin-1\"]]))'",
+    shQuote(rscript_bin()))
+  res <- processx::run("bash", c("-c", script), env = env,
+                       error_on_status = FALSE)
+  err <- trimws(res$stderr)
+  if (res$status != 0 || nzchar(err)) {
+    first <- strsplit(err, "\n", fixed = TRUE)[[1]][1]  # the rest repeats it
+    return(sprintf("locale %s cannot be set: %s", lc,
+                   if (nzchar(err)) first else paste("exit status", res$status)))
+  }
+  got <- strsplit(trimws(res$stdout), " ", fixed = TRUE)[[1]]
+  want <- c("UTF-8" = "TRUE FALSE", "Latin-1" = "FALSE TRUE")
+  if (!is.null(codeset) && !identical(paste(got, collapse = " "),
+                                      want[[codeset]])) {
+    return(sprintf("locale %s is not %s in R (l10n_info: UTF-8 %s, Latin-1 %s)",
+                   lc, codeset, got[1], got[2]))
+  }
+  NULL
+}
+
+# Skip the test unless locale `lc` works (see locale_problem()).
+skip_unless_locale <- function(lc, codeset = NULL, locpath = NULL) {
+  problem <- locale_problem(lc, codeset, locpath)
+  skip_if(!is.null(problem), problem)
 }
 
 # Bytes of a name in an encoding, as \xHH escapes for bash's printf.
@@ -65,8 +103,9 @@ run_in_locale <- function(lc, encoding, locpath = NULL, name) {
 locales <- list(
   list(lc = "C", encoding = "UTF-8"),
   list(lc = "POSIX", encoding = "UTF-8"),
-  list(lc = "C.UTF-8", encoding = "UTF-8"),
-  list(lc = "en_US.ISO-8859-1", encoding = "latin1", latin1 = TRUE)
+  list(lc = "C.UTF-8", encoding = "UTF-8", codeset = "UTF-8"),
+  list(lc = "en_US.ISO-8859-1", encoding = "latin1", codeset = "Latin-1",
+       latin1 = TRUE)
 )
 
 for (loc in locales) {
@@ -79,6 +118,7 @@ for (loc in locales) {
       locpath <- latin1_locale()
       skip_if(is.null(locpath), "localedef cannot make a latin-1 locale")
     }
+    skip_unless_locale(loc$lc, loc$codeset, locpath)
     for (r in ref_names) {
       got <- run_in_locale(loc$lc, loc$encoding, locpath, r$name)
       info <- paste(loc$lc, r$name, paste(names(got), got, collapse = "; "))
@@ -94,13 +134,14 @@ for (loc in locales) {
   })
 }
 
-test_that("text that cannot be decoded is an error naming its source", {
-  skip_on_os("windows")
-  skip_if_not_installed("processx")
-  skip_if(Sys.which("bash") == "", "no bash")
-  # latin-1 bytes are not UTF-8: an error in UTF-8 sessions and in the C
-  # locale, for the option, the variable and the argument alike
-  for (lc in c("C.UTF-8", "C")) {
+# latin-1 bytes are not UTF-8: an error in UTF-8 sessions and in the C
+# locale, for the option, the variable and the argument alike
+for (lc in c("C.UTF-8", "C")) {
+  test_that(sprintf("text that cannot be decoded is an error naming its source (%s)", lc), {
+    skip_on_os("windows")
+    skip_if_not_installed("processx")
+    skip_if(Sys.which("bash") == "", "no bash")
+    skip_unless_locale(lc, if (lc == "C.UTF-8") "UTF-8")
     got <- run_in_locale(lc, "latin1", NULL, "bj\u00f8rn")
     info <- paste(lc, paste(names(got), got, collapse = "; "))
     expect_match(got[["option"]],
@@ -110,5 +151,5 @@ test_that("text that cannot be decoded is an error naming its source", {
     expect_match(got[["variable"]],
                  "^Error: PORT4ME_USER is not valid UTF-8 .* 2$", info = info)
     expect_identical(unname(got[["function"]]), "invalid user 0", info = info)
-  }
-})
+  })
+}
