@@ -17,7 +17,8 @@ cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/portset.h" "$tmp/src/"
 cp "$top"/src/claims*.[ch] "$top"/src/error.[ch] "$top/src/platform.h" "$tmp/src/"
 cp "$top/tests/testthat/socket-shim.c" "$tmp/tests/testthat/"
 # (the core tests: every pure C file of src/ and the shared harness)
-cp "$here/ctest.h" "$here/test_settings.c" "$here/test_cli.c" "$tmp/tools/ctest/"
+cp "$here/ctest.h" "$here/test_settings.c" "$here/test_cli.c" \
+  "$here/test_modes.c" "$tmp/tools/ctest/"
 cp "$top"/src/*.[ch] "$tmp/src/"
 cd "$tmp/tools/ctest"
 if [ "$(id -u)" = 0 ]; then
@@ -31,7 +32,7 @@ else
   make -s all && ./test_freeport && ./test_freeport_wrap && ./test_freeport_asan &&
     LD_PRELOAD=./socket-shim.so ./test_freeport --shim
   make -s test_claims test_claims_asan && ./test_claims && ./test_claims_asan
-  for t in settings cli; do
+  for t in settings cli modes; do
     make -s "test_$t" "test_${t}_asan" && "./test_$t" && "./test_${t}_asan"
   done
 fi
