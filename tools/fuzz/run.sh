@@ -26,12 +26,15 @@ if ! command -v "$CC" >/dev/null 2>&1; then
   exit 2
 fi
 
+# (each target with the src files it links; value.c, table.c and error.c
+# hold the parsers, the settings table and the error value)
 targets=(spec stream claims settings)
+core="$src/value.c $src/table.c $src/unsafe.c $src/hash.c $src/error.c"
 declare -A sources=(
   [spec]="$src/spec.c $src/unsafe.c"
   [stream]="$src/stream.c $src/portset.c $src/lcg.c $src/hash.c"
   [claims]="$src/claims.c $src/claims-posix.c $src/error.c"
-  [settings]="$src/settings.c $src/spec.c $src/portset.c $src/hash.c $src/unsafe.c"
+  [settings]="$src/settings.c $src/spec.c $src/portset.c $core"
 )
 cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
