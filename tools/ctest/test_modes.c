@@ -424,6 +424,73 @@ static void t_reserve(void)
   }
   close(fd);
   remove_claims(dir_a);
+  /* a runtime folder is used only when its base exists: the next one is */
+  {
+    char runtime[400], base[350], junk[400];
+    snprintf(base, sizeof base, "%s/run", root);
+    snprintf(runtime, sizeof runtime, "%s/port4me", base);
+    start(); env(P4M_RESERVE, "30");
+    if (ready(runtime, dir_a)) {
+      cfg.claims[0].base = strlen(base);
+      CHECK(search() == 30845 && read_claim(dir_a, 30845)[0] != '\0',
+            "not claimed in the second folder: %s", err.message);
+      CHECK(access(base, F_OK) != 0, "a runtime folder's base was made");
+    }
+    remove_claims(dir_a);
+    /* a name held by something that cannot be removed (a folder with a
+     * file in it): the port is tested without a claim */
+    snprintf(junk, sizeof junk, "%s/30845", dir_a);
+    make_dir(dir_a);
+    make_dir(junk);
+    write_claim(junk, 1, "x");
+    start(); env(P4M_RESERVE, "30");
+    if (ready(dir_a, NULL)) {
+      CHECK(search() == 30845, "junk: %s", err.message);
+      snprintf(want, sizeof want, "port 30845 cannot be claimed: something "
+               "in %s has its name; it is tested without a claim", dir_a);
+      said(want, 0);
+    }
+    remove_claims(dir_a);
+  }
+}
+
+/* Waiting for the lock that another process holds, the call answers the
+ * poll (Ctrl-C in R): an interrupt, not an error of the claims. */
+static void t_reserve_interrupted(void)
+{
+  int ready_pipe[2], hold_pipe[2], status;
+  char c = 0;
+  pid_t pid;
+  if (pipe(ready_pipe) != 0 || pipe(hold_pipe) != 0) { perror("pipe"); return; }
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {                   /* the holder: the lock until told */
+    p4m_claims holder;
+    p4m_error e;
+    close(ready_pipe[0]); close(hold_pipe[1]);
+    p4m_claims_init(&holder);
+    c = p4m_claims_open_write(&holder, dir_a, &e) == 0 ? 'y' : 'n';
+    if (write(ready_pipe[1], &c, 1) != 1 || read(hold_pipe[0], &c, 1) < 0)
+      _exit(2);
+    p4m_claims_close(&holder);
+    _exit(0);
+  }
+  close(ready_pipe[1]); close(hold_pipe[0]);
+  if (pid > 0 && read(ready_pipe[0], &c, 1) == 1 && c == 'y') {
+    start(); env(P4M_RESERVE, "30");
+    ops.poll = stop_now;
+    if (ready(dir_a, NULL)) {
+      CHECK(search() == -2 && err.kind == P4M_E_INTERRUPT,
+            "lock wait not interrupted: %d %s", err.kind, err.message);
+      CHECK(read_claim(dir_a, 30845)[0] == '\0', "claimed while waiting");
+    }
+  } else {
+    CHECK(0, "the holder could not take the lock");
+  }
+  close(hold_pipe[1]);              /* let the holder go */
+  close(ready_pipe[0]);
+  if (pid > 0) waitpid(pid, &status, 0);
+  remove_claims(dir_a);
 }
 
 /* No folder can be written: an error (claims were asked for). */
@@ -582,6 +649,21 @@ static void t_release(void)
           "dropped twice");
     p4m_run_cleanup(&run);
   }
+  /* a folder that cannot be written is passed over, and says why */
+  write_claim(dir_a, 4321, claim_text(100, 1));
+  chmod(dir_a, 0755);
+  start(); in.given[P4M_RELEASE].from = P4M_FROM_OPTION;
+  in.given[P4M_RELEASE].text = "4321";
+  if (ready(dir_a, NULL)) {
+    CHECK(p4m_release(&cfg, &ops, &run, &dropped, &err) == 0 && dropped == 0,
+          "a folder open to others: %d %s", dropped, err.message);
+    snprintf(want, sizeof want, "claims folder %s passed over: ", dir_a);
+    said(want, 0);
+    CHECK(read_claim(dir_a, 4321)[0] != '\0', "dropped in a folder open to "
+          "others");
+    p4m_run_cleanup(&run);
+  }
+  remove_claims(dir_a);
   remove_claims(dir_b);
 }
 
@@ -687,6 +769,7 @@ int main(void)
   t_search_passes_over_claims();
   t_no_free_port();
   t_reserve();
+  t_reserve_interrupted();
   t_reserve_without_folder();
   t_cleanup_after_unwind();
   t_test_mode();
