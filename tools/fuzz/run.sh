@@ -43,7 +43,7 @@ cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror
 
 for t in "${targets[@]}"; do
   # shellcheck disable=SC2086
-  "$CC" "${cflags[@]}" -o "$out/fuzz_$t" "$here/fuzz_$t.c" ${sources[$t]}
+  "$CC" "${cflags[@]}" -o "$out/fuzz_$t" "$here/fuzz_$t.c" ${sources[$t]} -lm
 done
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
