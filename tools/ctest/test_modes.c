@@ -252,9 +252,23 @@ static int stop_now(void *ctx)
   return 1;
 }
 
+static int n_polls;
+static int keep_going(void *ctx)
+{
+  (void) ctx;
+  n_polls++;
+  return 0;
+}
+
 static void t_list_interrupted(void)
 {
   static int out[70000];
+  start(); env(P4M_LIST, "70000");          /* polled, and not stopped */
+  ops.poll = keep_going;
+  n_polls = 0;
+  if (ready(NULL, NULL))
+    CHECK(p4m_list(&cfg, &ops, out, NULL, &err) == 0 && n_polls == 1 &&
+          out[69999] >= 1024, "a poll that says go on: %d polls", n_polls);
   start(); env(P4M_LIST, "70000");
   ops.poll = stop_now;
   if (ready(NULL, NULL)) {
