@@ -1,8 +1,9 @@
 /*
  * test_settings.c - the settings of the pure C core, without R: the table
- * (src/table.c), one parser per kind (src/value.c) and the precedence rules
- * (src/settings.c, SPEC sections 1-4 and 8), driven with plain strings
- * through p4m_configure() exactly as R and the command line hand them over.
+ * (src/table.c), how values are shown (src/show.c), one parser per kind
+ * (src/value.c) and the precedence rules (src/settings.c, SPEC sections 1-4
+ * and 8), driven with plain strings through p4m_configure() exactly as R
+ * and the command line hand them over.
  *
  * One test per rule.  Expected values come from SPEC.md and the wordings of
  * NOTES.md, written out here; sets are compared as compact ranges written
@@ -396,7 +397,7 @@ static void t_table_rules(void)
   STR_IS(p4m_rule(P4M_SKIP, b, 10), "a whole n");   /* cut to fit */
 }
 
-/* ---- the parsers (value.c) ----------------------------------------------- */
+/* ---- how values are shown (show.c) and parsed (value.c) ------------------- */
 
 static void t_show(void)
 {
@@ -420,8 +421,10 @@ static void t_show(void)
     strcpy(want, "\"");
     for (i = 0; i < 40; i++) strcat(want, "\\xff");
     strcat(want, "\"...");
-    STR_IS(p4m_show(s, b, 168), want);   /* the longest form fits 168 */
+    STR_IS(p4m_show(s, b, P4M_SHOW_MAX), want);   /* room for the longest */
   }
+  /* a value of a given length (a token): its bytes, a NUL among them */
+  STR_IS(p4m_show_n("ab\0cdef", 5, b, sizeof b), "\"ab\\x00cd\"");
   /* a small buffer: cut, always terminated */
   STR_IS(p4m_show("abcdefgh", b, 8), "\"a\"...");
   STR_IS(p4m_show("abc", b, 7), "");
@@ -446,9 +449,21 @@ static void t_parse_number(void)
   static const char *const good[] = {
     "7", " 7", "7 ", "\t\n\v\f\r7\r\n", "0007", "000000000000000000000000007"
   };
-  static const char *const bad[] = {
-    "", " ", "7 7", "+7", "-7", "0x7", "7.0", "1e1", "\xc3\xa9",
-    "99999999999999999999999999999999999999", "2147483648"
+  static const char *const bad[][2] = {       /* value, shown */
+    {"", "\"\""}, {" ", "\" \""}, {"7 7", "\"7 7\""}, {"+7", "\"+7\""},
+    {"-7", "\"-7\""}, {"0x7", "\"0x7\""}, {"7.0", "\"7.0\""},
+    {"1e1", "\"1e1\""}, {"\xc3\xa9", "\"\\xc3\\xa9\""},
+    {"99999999999999999999999999999999999999",
+     "\"99999999999999999999999999999999999999\""},
+    {"2147483648", "\"2147483648\""},
+    /* 42 bytes, every one escaped: 40 of them, then "..." */
+    {"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+     "\"\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3"
+     "\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9"
+     "\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3"
+     "\\xa9\"..."}
   };
   size_t i;
   double v;
@@ -458,12 +473,12 @@ static void t_parse_number(void)
           "parse_number(\"%s\"): %g", good[i], v);
   }
   for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    char want[300], shown[200];
+    char want[300];
     v = -1;
-    CHECK(p4m_parse_number(P4M_SKIP, "s", bad[i], &v, &err) == -1 && v == -1,
-          "parse_number(\"%s\") accepted", bad[i]);
+    CHECK(p4m_parse_number(P4M_SKIP, "s", bad[i][0], &v, &err) == -1 &&
+          v == -1, "parse_number(\"%s\") accepted", bad[i][0]);
     sprintf(want, "s must be a whole number in 0..2147483647, not %s",
-            p4m_show(bad[i], shown, sizeof shown));
+            bad[i][1]);
     STR_IS(err.message, want);
     STR_IS(err.source, "s");
     NUM_IS(err.kind, P4M_E_INVALID);
@@ -770,10 +785,10 @@ static void t_port_set_errors(void)
   static const double dbls[] = {1.5};
   reset(); ARG(USER, "alice"); ARG(INCLUDE, "2000-abc");
   fails("include", "include must be ports in 1..65535, not \"2000-abc\": "
-        "in '2000-abc': a range needs an end");
+        "in \"2000-abc\": a range needs an end");
   reset(); ARG(USER, "alice"); ENV(PREPEND_SITE, "10,1-");
   fails("PORT4ME_PREPEND_SITE", "PORT4ME_PREPEND_SITE must be ports in "
-        "1..65535, not \"10,1-\": in '1-': a range needs an end");
+        "1..65535, not \"10,1-\": in \"1-\": a range needs an end");
   reset(); ARG(USER, "alice"); give_ints(P4M_INCLUDE, ints, 2);
   fails("include", "include must be ports in 1..65535, not 70000 "
         "(element 2)");
@@ -784,20 +799,20 @@ static void t_port_set_errors(void)
   fails("exclude", "exclude must be ports in 1..65535, not 1.5 (element 1)");
   reset(); ARG(USER, "alice"); ENV(UNSAFE_CHROME, "1,x");
   fails("PORT4ME_EXCLUDE_UNSAFE_CHROME", "PORT4ME_EXCLUDE_UNSAFE_CHROME must "
-        "be ports in 1..65535, not \"1,x\": in 'x': not a port number or "
+        "be ports in 1..65535, not \"1,x\": in \"x\": not a port number or "
         "range");
   reset(); ARG(USER, "alice"); ENV(UNSAFE_CHROME, "{firefox}");
   fails("PORT4ME_EXCLUDE_UNSAFE_CHROME", "PORT4ME_EXCLUDE_UNSAFE_CHROME must "
-        "be ports in 1..65535, not \"{firefox}\": in '{firefox}': tokens "
+        "be ports in 1..65535, not \"{firefox}\": in \"{firefox}\": tokens "
         "cannot be nested in a token's list");
   reset(); ARG(USER, "alice"); OPT(INCLUDE, "{firefox}");
   ENV(UNSAFE_FIREFOX, "5-2"); ENV(EXCLUDE_UNSAFE, "");
   fails("PORT4ME_EXCLUDE_UNSAFE_FIREFOX", "PORT4ME_EXCLUDE_UNSAFE_FIREFOX "
-        "must be ports in 1..65535, not \"5-2\": in '5-2': an empty range "
+        "must be ports in 1..65535, not \"5-2\": in \"5-2\": an empty range "
         "(start above end)");
   reset(); ARG(USER, "alice"); ENV(EXCLUDE_UNSAFE, "{edge}");
   fails("PORT4ME_EXCLUDE_UNSAFE", "PORT4ME_EXCLUDE_UNSAFE must be ports in "
-        "1..65535, not \"{edge}\": in '{edge}': unknown token (known: "
+        "1..65535, not \"{edge}\": in \"{edge}\": unknown token (known: "
         "{chrome}, {firefox})");
 }
 

@@ -8,7 +8,7 @@
  *  - p4m_cli_parse() never crashes and agrees with a reference parser
  *    written below from cli.h and NOTES.md: the same result, action and
  *    values, and for an error the same source and message (values shown as
- *    show.h says; printable ASCII);
+ *    model-show.h says; printable ASCII);
  *  - every accepted value belongs to an option of the table (or is the bare
  *    tool), and is exactly the bytes after '=' of its argument, or the
  *    whole next argument, or "true" for a switch;
@@ -23,7 +23,7 @@
 #include "settings.h"
 
 #include "check.h"
-#include "show.h"
+#include "model-show.h"
 
 #define MAX_ARGS 256
 

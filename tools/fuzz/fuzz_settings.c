@@ -33,7 +33,7 @@
  *  - the message is printable ASCII, starts with the source's name (the
  *    one exception: no user at all), and is exactly the model's: for a
  *    value "<source> must be <rule>, not <value>[: <why>]" with the value
- *    shown as show.h says, the element of a vector, the UTF-8 byte and
+ *    shown as model-show.h says, the element of a vector, the UTF-8 byte and
  *    position; the port parser's own reason (fuzz_spec checks it) is taken
  *    from p4m_spec_parse();
  *  - the source was given: an argument or option of the call, a variable
@@ -61,7 +61,7 @@
 #include "unsafe.h"
 
 #include "check.h"
-#include "show.h"
+#include "model-show.h"
 
 #if defined(_WIN32) || defined(__APPLE__)
 # error "the claims-folder model below is the Linux rule"

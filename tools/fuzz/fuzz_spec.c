@@ -9,9 +9,9 @@
  *    same success/failure, same ranges in the same order;
  *  - on failure `where` is 0, 1 or 2, `pos` lies inside the string it
  *    refers to and starts a token there, and the message is
- *    "in '<token>': <why>", NUL-terminated, printable ASCII, where <token>
- *    is that token's first 40 bytes (others than printable ASCII as '?',
- *    "..." when cut) and <why> is one of the parser's reasons;
+ *    "in <token>: <why>", NUL-terminated, printable ASCII, where <token> is
+ *    that token shown as every value is (model-show.h) and <why> is one of
+ *    the parser's reasons;
  *  - a non-zero return of the callback stops the parse at once and is
  *    returned unchanged. */
 #include <stdint.h>
@@ -22,6 +22,7 @@
 #include "unsafe.h"
 
 #include "check.h"
+#include "model-show.h"
 
 /* the package's own lists (src/unsafe.c), not a copy */
 #define chrome_default p4m_unsafe_chrome
@@ -119,7 +120,7 @@ static int ref_parse(const char *s, size_t n, const char *chrome, size_t nc,
   return 0;
 }
 
-/* The message of an error at err->pos of t[0..n): "in '<token>': <why>". */
+/* The message of an error at err->pos of t[0..n): "in <token>: <why>". */
 static void check_message(const char *t, size_t n, const p4m_spec_error *err)
 {
   static const char *const whys[] = {
@@ -129,18 +130,14 @@ static void check_message(const char *t, size_t n, const p4m_spec_error *err)
     "not a port number or range", "port above 65535", "a range needs an end",
     "a range must lie within 1-65535", "an empty range (start above end)"
   };
-  char want[80];
-  size_t len = 0, k = 0, i;
+  char want[MODEL_SHOW_MAX + 16];
+  size_t len = 0, i;
   CHECK(err->pos < n && !ref_sep(t[err->pos]) &&
         (err->pos == 0 || ref_sep(t[err->pos - 1])));
   while (err->pos + len < n && !ref_sep(t[err->pos + len])) len++;
-  k = (size_t) sprintf(want, "in '");
-  for (i = 0; i < len && i < 40; i++) {
-    unsigned char c = (unsigned char) t[err->pos + i];
-    want[k++] = c >= 0x20 && c < 0x7F ? (char) c : '?';
-  }
-  if (len > 40) k += (size_t) sprintf(want + k, "...");
-  sprintf(want + k, "': ");
+  strcpy(want, "in ");
+  model_show_n(t + err->pos, len, want + 3);
+  strcat(want, ": ");
   CHECK(strncmp(err->msg, want, strlen(want)) == 0);
   for (i = 0; i < sizeof whys / sizeof whys[0]; i++)
     if (strcmp(err->msg + strlen(want), whys[i]) == 0) return;

@@ -29,9 +29,9 @@ fi
 # (each target with the src files it links; value.c, table.c and error.c
 # hold the parsers, the settings table and the error value)
 targets=(spec stream claims settings cli)
-core="$src/value.c $src/table.c $src/unsafe.c $src/hash.c $src/error.c"
+core="$src/value.c $src/show.c $src/table.c $src/unsafe.c $src/hash.c $src/error.c"
 declare -A sources=(
-  [spec]="$src/spec.c $src/unsafe.c"
+  [spec]="$src/spec.c $src/show.c $src/unsafe.c"
   [stream]="$src/stream.c $src/portset.c $src/lcg.c $src/hash.c"
   [claims]="$src/claims.c $src/claims-posix.c $src/error.c"
   [settings]="$src/settings.c $src/spec.c $src/portset.c $core"

@@ -1,10 +1,10 @@
 /* The fuzz harnesses' own reading of how a value is shown in a message
- * (NOTES.md, "Wording"; src/value.c p4m_show): in double quotes, printable
+ * (NOTES.md, "Wording"; src/show.c): in double quotes, printable
  * ASCII as is, '"' and '\' escaped with '\', other bytes as \xHH (lower
  * case), at most 40 bytes of the value, then "..." after the quote.
  * Written here again so that the harnesses check the wording against it. */
-#ifndef P4M_FUZZ_SHOW_H
-#define P4M_FUZZ_SHOW_H
+#ifndef P4M_FUZZ_MODEL_SHOW_H
+#define P4M_FUZZ_MODEL_SHOW_H
 
 #include <math.h>
 #include <stdio.h>
@@ -12,11 +12,12 @@
 
 #define MODEL_SHOW_MAX 200   /* room for the longest form, and more */
 
-static inline const char *model_show(const char *s, char *buf)
+/* s[0..len) shown into buf */
+static inline const char *model_show_n(const char *s, size_t len, char *buf)
 {
   size_t i, k = 0;
   buf[k++] = '"';
-  for (i = 0; s[i] != '\0' && i < 40; i++) {
+  for (i = 0; i < len && i < 40; i++) {
     unsigned char c = (unsigned char) s[i];
     if (c == '"' || c == '\\') {
       buf[k++] = '\\';
@@ -28,12 +29,17 @@ static inline const char *model_show(const char *s, char *buf)
     }
   }
   buf[k++] = '"';
-  if (s[i] != '\0') {
+  if (i < len) {
     memcpy(buf + k, "...", 3);
     k += 3;
   }
   buf[k] = '\0';
   return buf;
+}
+
+static inline const char *model_show(const char *s, char *buf)
+{
+  return model_show_n(s, strlen(s), buf);
 }
 
 /* A number given as a number (an R argument): as R would print it. */
