@@ -127,7 +127,7 @@ static int search(void)
   return rc == 0 ? port : rc == -1 && err.kind != P4M_E_NONE ? -2 : -3;
 }
 
-/* ---- claims by hand ------------------------------------------------------ */
+/* ---- claims by hand ----------------------------------------------------- */
 
 static void make_dir(const char *dir)
 {
@@ -188,7 +188,7 @@ static const char *utc(double t)
   return buf;
 }
 
-/* ---- a busy port ---------------------------------------------------------- */
+/* ---- a busy port -------------------------------------------------------- */
 
 /* Hold a port busy: a listener on 0.0.0.0 at a port the system chose (never
  * a fixed port); returns the port and the socket in *fd, or 0. */
@@ -210,7 +210,7 @@ static int hold_port(int *fd)
   return ntohs(a.sin_port);
 }
 
-/* ---- list ------------------------------------------------------------------ */
+/* ---- list --------------------------------------------------------------- */
 
 static void t_list(void)
 {
@@ -281,7 +281,7 @@ static void t_list_interrupted(void)
     CHECK(p4m_list(&cfg, &ops, out, NULL, &err) == 0, "65535 interrupted");
 }
 
-/* ---- search ---------------------------------------------------------------- */
+/* ---- search ------------------------------------------------------------- */
 
 static void t_search_first_port(void)
 {
@@ -399,7 +399,7 @@ static void t_no_free_port(void)
   close(fd);
 }
 
-/* ---- reserve ------------------------------------------------------------------ */
+/* ---- reserve ------------------------------------------------------------ */
 
 static void t_reserve(void)
 {
@@ -562,7 +562,7 @@ static void t_cleanup_after_unwind(void)
   remove_claims(dir_a);
 }
 
-/* ---- test and release ---------------------------------------------------------- */
+/* ---- test and release --------------------------------------------------- */
 
 static void t_test_mode(void)
 {
@@ -681,7 +681,7 @@ static void t_release(void)
   remove_claims(dir_b);
 }
 
-/* ---- the debug report (report.c) -------------------------------------------------- */
+/* ---- the debug report (report.c) ---------------------------------------- */
 
 static void t_report_inputs(void)
 {

@@ -34,7 +34,7 @@
 #define INT_MAX_D 2147483647.0
 #define UTF8_WHY "port4me hashes the code points of names"
 
-/* ---- fixture ------------------------------------------------------------- */
+/* ---- fixture ------------------------------------------------------------ */
 
 static p4m_input in;
 static p4m_config cfg;
@@ -154,7 +154,7 @@ static void fails(const char *source, const char *message)
         "message:\n  expected '%s'\n  got      '%s'", message, err.message);
 }
 
-/* ---- showing values -------------------------------------------------------- */
+/* ---- showing values ----------------------------------------------------- */
 
 /* x as compact ranges "1,7,9-11" ("" when empty); three at a time */
 static const char *set_text(const p4m_set *x)
@@ -266,7 +266,7 @@ static unsigned long ascii_hash(const char *s)
   return h;
 }
 
-/* ---- the table (table.c) ------------------------------------------------- */
+/* ---- the table (table.c) ------------------------------------------------ */
 
 static int is_word(const char *s, const char *chars)
 {
@@ -296,8 +296,9 @@ static void t_table_rows(void)
     CHECK(r->help != NULL && r->help[0] != '\0', "%s: no help", name);
     CHECK(r->arg == NULL || is_word(r->arg, lower), "%s: argument", name);
     CHECK(r->var == NULL || is_word(r->var, upper), "%s: variable", name);
-    CHECK(r->opt == NULL || (strncmp(r->opt, "--", 2) == 0 &&
-                             is_word(r->opt + 2, "abcdefghijklmnopqrstuvwxyz-")),
+    CHECK(r->opt == NULL ||
+          (strncmp(r->opt, "--", 2) == 0 &&
+           is_word(r->opt + 2, "abcdefghijklmnopqrstuvwxyz-")),
           "%s: option", name);
     /* placeholders: "" for switches, "<...>" for options with a value,
      * none without an option */
@@ -397,7 +398,7 @@ static void t_table_rules(void)
   STR_IS(p4m_rule(P4M_SKIP, b, 10), "a whole n");   /* cut to fit */
 }
 
-/* ---- how values are shown (show.c) and parsed (value.c) ------------------- */
+/* ---- how values are shown (show.c) and parsed (value.c) ----------------- */
 
 static void t_show(void)
 {
@@ -523,7 +524,7 @@ static void t_check_name_and_hook(void)
         "hook any");
 }
 
-/* ---- every form of a setting ---------------------------------------------- */
+/* ---- every form of a setting -------------------------------------------- */
 
 /* The value a search, list, test or release config holds for a row, as
  * text. */
@@ -652,7 +653,7 @@ static void t_unsafe_unset_or_empty(void)
   if (ok("firefox unread")) STR_IS(set_text(&cfg.exclude), CHROME);
 }
 
-/* ---- port sets ------------------------------------------------------------ */
+/* ---- port sets ---------------------------------------------------------- */
 
 static void t_include_default(void)
 {
@@ -816,7 +817,7 @@ static void t_port_set_errors(void)
         "{chrome}, {firefox})");
 }
 
-/* ---- numbers and flags ------------------------------------------------------ */
+/* ---- numbers and flags -------------------------------------------------- */
 
 static void t_numbers(void)
 {
@@ -953,7 +954,7 @@ static void t_check_available_ports(void)
         "\"any-any-any-any-any-any-any-any-any-any-\"...");
 }
 
-/* ---- the seed ------------------------------------------------------------ */
+/* ---- the seed ----------------------------------------------------------- */
 
 static void t_user_fallbacks(void)
 {
@@ -1083,10 +1084,13 @@ static void t_test_and_release_read_nothing_else(void)
   reset(); ARG(TEST, "80"); ENV(DEBUG, "maybe");
   fails("PORT4ME_DEBUG", "PORT4ME_DEBUG must be true or false, not \"maybe\"");
   reset(); ARG(TEST, "22"); ARG(RELEASE, "23"); ARG(LIST, "5");
-  if (ok("test wins")) { NUM_IS(cfg.mode, P4M_MODE_TEST); NUM_IS(cfg.port, 22); }
+  if (ok("test wins")) {
+    NUM_IS(cfg.mode, P4M_MODE_TEST);
+    NUM_IS(cfg.port, 22);
+  }
 }
 
-/* ---- the claims folders ----------------------------------------------------- */
+/* ---- the claims folders ------------------------------------------------- */
 
 static char long_path[P4M_PATH_MAX + 16];
 static const char *path_of_length(size_t n)
@@ -1133,8 +1137,10 @@ static void t_claims_folders(void)
   reset(); ARG(USER, "alice"); ENV(HOME, "h");
   if (ok("no cache folder")) CHECK(n_host == 0, "host asked for");
   /* too long: passed over */
-  reset(); ARG(USER, "alice"); ENV(XDG_RUNTIME_DIR, path_of_length(max - xdg_tail));
-  if (ok("longest") && cfg.n_claims == 3) NUM_IS(strlen(cfg.claims[0].dir), max);
+  reset(); ARG(USER, "alice");
+  ENV(XDG_RUNTIME_DIR, path_of_length(max - xdg_tail));
+  if (ok("longest") && cfg.n_claims == 3)
+    NUM_IS(strlen(cfg.claims[0].dir), max);
   reset(); ARG(USER, "alice");
   ENV(XDG_RUNTIME_DIR, path_of_length(max - xdg_tail + 1));
   if (ok("too long")) STR_IS(cfg.claims[0].dir, "/run/user/1000/port4me");
@@ -1150,7 +1156,7 @@ static void t_claims_folders(void)
   }
 }
 
-/* ---- SPEC section 9 --------------------------------------------------------- */
+/* ---- SPEC section 9 ----------------------------------------------------- */
 
 static void t_spec_reference_ports(void)
 {

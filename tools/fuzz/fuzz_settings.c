@@ -77,7 +77,7 @@
 #define NR P4M_NROWS
 #define WORDS (65536 / 64)
 
-/* ---- the input ----------------------------------------------------------- */
+/* ---- the input ---------------------------------------------------------- */
 
 enum { G_NONE, G_TEXT, G_INTS, G_DBLS, G_OPTION };
 
@@ -177,7 +177,7 @@ static void split(const uint8_t *data, size_t size)
   }
 }
 
-/* ---- the callbacks ---------------------------------------------------------- */
+/* ---- the callbacks ------------------------------------------------------ */
 
 static void *block;
 static size_t block_bytes;
@@ -213,7 +213,7 @@ static void fuzz_host(char *buf, size_t n)
   host_value(buf, n);
 }
 
-/* ---- the model ---------------------------------------------------------------- */
+/* ---- the model ---------------------------------------------------------- */
 
 static p4m_input in;
 static p4m_config cfg;
@@ -453,7 +453,7 @@ static void m_seed(void)
   m.hash = h;
 }
 
-/* ---- the model of the port sets ------------------------------------------------ */
+/* ---- the model of the port sets ----------------------------------------- */
 
 static uint64_t m_inc[WORDS], m_exc[WORDS], m_cand[WORDS], m_one[3][WORDS];
 static unsigned char m_pre_seen[65536];
@@ -584,7 +584,7 @@ NO_COVERAGE static void m_sets(void)
   }
 }
 
-/* ---- the model of the claims folders ------------------------------------------- */
+/* ---- the model of the claims folders ------------------------------------ */
 
 static void m_add_dir(const char *base, const char *rest, int keep,
                       const char *from)
@@ -673,7 +673,7 @@ static void m_configure(void)
   if (!faulted) m_sets();
 }
 
-/* ---- checks ---------------------------------------------------------------------- */
+/* ---- checks ------------------------------------------------------------- */
 
 static int same(const char *a, const char *b)
 {

@@ -29,7 +29,8 @@ fi
 # (each target with the src files it links; value.c, table.c and error.c
 # hold the parsers, the settings table and the error value)
 targets=(spec stream claims settings cli)
-core="$src/value.c $src/show.c $src/table.c $src/unsafe.c $src/hash.c $src/error.c"
+core="$src/value.c $src/show.c $src/table.c $src/unsafe.c $src/hash.c
+  $src/error.c"
 declare -A sources=(
   [spec]="$src/spec.c $src/show.c $src/unsafe.c"
   [stream]="$src/stream.c $src/portset.c $src/lcg.c $src/hash.c"
