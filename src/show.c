@@ -24,7 +24,7 @@ const char *p4m_show_n(const char *s, size_t len, char *buf, size_t n)
     }
   }
   buf[k++] = '"';
-  if (i < len && k + 4 < n) {
+  if (i < len && k + 3 < n) {   /* "...", then the NUL */
     memcpy(buf + k, "...", 3);
     k += 3;
   }

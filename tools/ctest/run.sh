@@ -16,8 +16,10 @@ cp "$here/Makefile" "$here/ctest.h" "$here/test_freeport.c" \
 cp "$top/src/freeport.c" "$top/src/freeport.h" "$top/src/portset.h" "$tmp/src/"
 cp "$top"/src/claims*.[ch] "$top"/src/error.[ch] "$top/src/platform.h" "$tmp/src/"
 cp "$top/tests/testthat/socket-shim.c" "$tmp/tests/testthat/"
-cp "$here/test_settings.c" "$tmp/tools/ctest/"
-cp "$top"/src/{settings,hash,spec,portset,unsafe,lcg}.[ch] "$top/src/claims.h" "$tmp/src/"
+# (the core tests: every pure C file of src/ and the shared harness)
+cp "$here/ctest.h" "$here/test_settings.c" "$here/test_cli.c" \
+  "$here/test_modes.c" "$tmp/tools/ctest/"
+cp "$top"/src/*.[ch] "$tmp/src/"
 cd "$tmp/tools/ctest"
 if [ "$(id -u)" = 0 ]; then
   make -s check
@@ -30,4 +32,7 @@ else
   make -s all && ./test_freeport && ./test_freeport_wrap && ./test_freeport_asan &&
     LD_PRELOAD=./socket-shim.so ./test_freeport --shim
   make -s test_claims test_claims_asan && ./test_claims && ./test_claims_asan
+  for t in settings cli modes; do
+    make -s "test_$t" "test_${t}_asan" && "./test_$t" && "./test_${t}_asan"
+  done
 fi

@@ -7,9 +7,11 @@
  *  - every range given to the callback satisfies 1 <= lo <= hi <= 65535;
  *  - the parse agrees with an independent reference parser written below:
  *    same success/failure, same ranges in the same order;
- *  - on failure the message is NUL-terminated, starts with "invalid token '",
- *    names only printable ASCII, `where` is 0, 1 or 2 and `pos` lies inside
- *    the string it refers to;
+ *  - on failure `where` is 0, 1 or 2, `pos` lies inside the string it
+ *    refers to and starts a token there, and the message is
+ *    "in <token>: <why>", NUL-terminated, printable ASCII, where <token> is
+ *    that token shown as every value is (model-show.h) and <why> is one of
+ *    the parser's reasons;
  *  - a non-zero return of the callback stops the parse at once and is
  *    returned unchanged. */
 #include <stdint.h>
@@ -20,6 +22,7 @@
 #include "unsafe.h"
 
 #include "check.h"
+#include "model-show.h"
 
 /* the package's own lists (src/unsafe.c), not a copy */
 #define chrome_default p4m_unsafe_chrome
@@ -117,6 +120,30 @@ static int ref_parse(const char *s, size_t n, const char *chrome, size_t nc,
   return 0;
 }
 
+/* The message of an error at err->pos of t[0..n): "in <token>: <why>". */
+static void check_message(const char *t, size_t n, const p4m_spec_error *err)
+{
+  static const char *const whys[] = {
+    "unknown token (known: {chrome}, {firefox})",
+    "tokens cannot be nested in a token's list",
+    "a range needs a start (negative ports do not exist)",
+    "not a port number or range", "port above 65535", "a range needs an end",
+    "a range must lie within 1-65535", "an empty range (start above end)"
+  };
+  char want[MODEL_SHOW_MAX + 16];
+  size_t len = 0, i;
+  CHECK(err->pos < n && !ref_sep(t[err->pos]) &&
+        (err->pos == 0 || ref_sep(t[err->pos - 1])));
+  while (err->pos + len < n && !ref_sep(t[err->pos + len])) len++;
+  strcpy(want, "in ");
+  model_show_n(t + err->pos, len, want + 3);
+  strcat(want, ": ");
+  CHECK(strncmp(err->msg, want, strlen(want)) == 0);
+  for (i = 0; i < sizeof whys / sizeof whys[0]; i++)
+    if (strcmp(err->msg + strlen(want), whys[i]) == 0) return;
+  CHECK(0);   /* a reason not known here */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *s = (const char *) data;
@@ -167,15 +194,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len;
     len = strnlen(err.msg, sizeof err.msg);
     CHECK(len < sizeof err.msg);
-    CHECK(strncmp(err.msg, "invalid token '", 15) == 0);
     for (i = 0; i < len; i++)
       CHECK((unsigned char) err.msg[i] >= 0x20 &&
             (unsigned char) err.msg[i] < 0x7F);
     CHECK(err.where == P4M_SPEC_IN_SELF || err.where == P4M_SPEC_IN_CHROME ||
           err.where == P4M_SPEC_IN_FIREFOX);
-    if (err.where == P4M_SPEC_IN_SELF) CHECK(err.pos < n);
-    if (err.where == P4M_SPEC_IN_CHROME) CHECK(err.pos < nc);
-    if (err.where == P4M_SPEC_IN_FIREFOX) CHECK(err.pos < nf);
+    if (err.where == P4M_SPEC_IN_SELF) check_message(s, n, &err);
+    if (err.where == P4M_SPEC_IN_CHROME) check_message(chrome, nc, &err);
+    if (err.where == P4M_SPEC_IN_FIREFOX) check_message(firefox, nf, &err);
   }
 
   /* stopping early: the k-th callback returns 7, which is passed back */

@@ -26,12 +26,17 @@ if ! command -v "$CC" >/dev/null 2>&1; then
   exit 2
 fi
 
-targets=(spec stream claims settings)
+# (each target with the src files it links; value.c, table.c and error.c
+# hold the parsers, the settings table and the error value)
+targets=(spec stream claims settings cli)
+core="$src/value.c $src/show.c $src/table.c $src/unsafe.c $src/hash.c
+  $src/error.c"
 declare -A sources=(
-  [spec]="$src/spec.c $src/unsafe.c"
+  [spec]="$src/spec.c $src/show.c $src/unsafe.c"
   [stream]="$src/stream.c $src/portset.c $src/lcg.c $src/hash.c"
   [claims]="$src/claims.c $src/claims-posix.c $src/error.c"
-  [settings]="$src/settings.c $src/spec.c $src/portset.c $src/hash.c $src/unsafe.c"
+  [settings]="$src/settings.c $src/spec.c $src/portset.c $core"
+  [cli]="$src/cli.c $src/settings.c $src/spec.c $src/portset.c $core"
 )
 cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -39,7 +44,7 @@ cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -Werror
 
 for t in "${targets[@]}"; do
   # shellcheck disable=SC2086
-  "$CC" "${cflags[@]}" -o "$out/fuzz_$t" "$here/fuzz_$t.c" ${sources[$t]}
+  "$CC" "${cflags[@]}" -o "$out/fuzz_$t" "$here/fuzz_$t.c" ${sources[$t]} -lm
 done
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
