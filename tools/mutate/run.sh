@@ -72,6 +72,7 @@ if [ "$list" = 1 ]; then
                 printf "%s\t%s:%s\t%s%s\n", $2, $3, $4,
                   (id[3] == "stmt_del" ? "deleted: " $6 : $7),
                   ($5 == "equivalent" ? "\t(equivalent)" : "") }' "$index"
+  [ -z "$sample" ] || echo "sample of $n_sel, seed $seed"
   echo "$n_sel of $total mutants ($n_eq listed as equivalent)"
   exit 0
 fi
