@@ -75,6 +75,10 @@ if [ "$list" = 1 ]; then
                 printf "%s\t%s:%s\t%s%s\n", $2, $3, $4,
                   (id[3] == "stmt_del" ? "deleted: " $6 : $7),
                   ($5 == "equivalent" ? "\t(equivalent)" : "") }' "$index"
+  echo "per operator (selected, of them equivalent):"
+  awk -F'\t' '{ split($2, id, ":"); n[id[3]]++; if ($5 == "equivalent") e[id[3]]++ }
+       END { for (o in n) printf "%s\t%d\t%d\n", o, n[o], e[o] }' "$index" |
+    sort -t$'\t' -k2,2nr -k1,1 | awk -F'\t' '{ printf "  %-14s %5d %5d\n", $1, $2, $3 }'
   [ -z "$sample" ] || echo "sample of $n_sel, seed $seed"
   echo "$n_sel of $total mutants ($n_eq listed as equivalent)"
   exit 0
