@@ -340,7 +340,7 @@ shift_literal <- function(s, d) {
   if (v < 0) return(NA_character_)
   if (hex) {
     digits <- sprintf(if (grepl("[a-f]", m[[3]])) "%x" else "%X", as.integer(v))
-    digits <- formatC(digits, width = nchar(m[[3]]), flag = "0")
+    digits <- pad0(digits, nchar(m[[3]]))  # (formatC pads a string with spaces)
     return(paste0(m[[2]], digits, m[[4]]))
   }
   paste0(format(v, scientific = FALSE), m[[4]])
