@@ -24,7 +24,8 @@
 #   flag_drop               one flag dropped from an OR-ed set of flags
 #                           (O_RDONLY | O_NOFOLLOW -> O_NOFOLLOW, ...): each
 #                           operand in turn that is an upper-case name, or a
-#                           parenthesized group holding one
+#                           parenthesized group holding one (not O_RDONLY,
+#                           which is 0)
 #   jump_del                'continue;' or 'break;' deleted (one that stmt_del
 #                           does not already delete: not a line by itself)
 #   lit_inc lit_zero        an integer literal outside a comparison: n -> n+1,
@@ -833,7 +834,9 @@ derive_more <- function(tk, an, ch, lines, htypes, add) {
       a <- chain[[edges[[i]] + 1]]; b <- chain[[edges[[i + 1]] - 1]]
       c(a, if (txt[[b]] %in% c("(", "[", "{")) mp[[b]] else b)
     })
-    upper <- function(j) ty[[j]] == "id" && grepl("^[A-Z][A-Z0-9_]+$", txt[[j]])
+    # (O_RDONLY is 0: dropping it changes nothing)
+    upper <- function(j) ty[[j]] == "id" && grepl("^[A-Z][A-Z0-9_]+$", txt[[j]]) &&
+      txt[[j]] != "O_RDONLY"
     single <- vapply(ops, function(o) o[[1]] == o[[2]] && upper(o[[1]]), NA)
     if (!any(single)) next
     group <- vapply(ops, function(o) txt[[o[[1]]]] == "(" && mp[[o[[1]]]] == o[[2]] &&
