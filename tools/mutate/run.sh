@@ -6,9 +6,11 @@
 #
 # Derives the mutants from the current sources (mutants.R), builds the
 # package once into a base library, then for each mutant recompiles only the
-# mutated file, relinks port4me.so into a copy of the installed package, and
-# runs the testthat suite against it (suite.R: fastest files first, stopping
-# at the first failure), plus tools/ctest for mutants of src/freeport.c.
+# mutated file, replays the fuzz corpora through the libFuzzer harnesses that
+# link it (tools/fuzz), runs tools/ctest's test_claims for src/claims.c,
+# relinks port4me.so into a copy of the installed package, runs tools/ctest
+# for src/freeport.c, and the testthat suite (suite.R: fastest files first,
+# NOT_CRAN=true), stopping at the first failure.
 # Ends with "mutants: K killed, S survived, E equivalent, B stillborn" and
 # exits 1 if a mutant not listed in tools/mutate/equivalent.txt survived
 # (2 when the tool itself cannot run).  Never writes to PKGDIR.
