@@ -254,9 +254,12 @@ if [ "${#fz_targets[@]}" -gt 0 ]; then
   mkdir -p "$fz/obj"
   for t in "${fz_targets[@]}"; do
     mkdir -p "$fz/in_$t"
-    for sub in regressions corpus; do
+    for sub in regressions corpus; do   # (named by their path: none is lost)
       [ -d "$pkg/tools/fuzz/$sub/$t" ] || continue
-      find "$pkg/tools/fuzz/$sub/$t" -type f ! -name '.*' -exec cp {} "$fz/in_$t/" \;
+      (cd "$pkg/tools/fuzz/$sub/$t" && find . -type f ! -name '.*' -print0) |
+        while IFS= read -r -d '' f; do
+          g=${f#./}; cp "$pkg/tools/fuzz/$sub/$t/$g" "$fz/in_$t/$sub-${g//\//_}"
+        done
     done
     for f in fuzz_$t.c ${fz_src[$t]}; do
       o=$fz/obj/${f%.c}.o
