@@ -21,6 +21,24 @@
 #   stmt_del                a whole-line expression statement replaced by ';'
 #                           (also 'break;', and 'return;' in void functions)
 #   if_neg                  if (c) -> if (!(c))
+#   flag_drop               one flag dropped from an OR-ed set of flags
+#                           (O_RDONLY | O_NOFOLLOW -> O_NOFOLLOW, ...): each
+#                           operand in turn that is an upper-case name, or a
+#                           parenthesized group holding one (not O_RDONLY,
+#                           which is 0)
+#   jump_del                'continue;' or 'break;' deleted (one that stmt_del
+#                           does not already delete: not a line by itself)
+#   lit_inc lit_zero        an integer literal outside a comparison: n -> n+1,
+#                           n -> 0 (n != 0); same base and suffix
+#   str_empty str_char      a string literal -> "", or one character changed
+#                           (a letter's case, a digit + 1, else '_'; never
+#                           inside an escape or a printf conversion)
+#   errno_swap              an errno constant (EACCES, P4M_EACCES, ...) ->
+#                           the next different one the function uses, else
+#                           the file, else EINVAL (EIO for EINVAL)
+#   arg_swap                two neighbouring arguments of a call swapped, when
+#                           their declared types say they plausibly have the
+#                           same type (both numbers, both char *, ...)
 #
 # Declarations are not mutated (types, array sizes, static tables), except
 # the expression that initializes a local variable, which is code like any
@@ -180,6 +198,8 @@ analyse <- function(tk) {
   fn_void <- list()
   stmts <- list()   # list(first, last) token indices of deletable statements
   ifs <- list()     # list(open, close) paren token indices of if conditions
+  decls <- list()   # list(first, last) token indices of local declarations
+  fns <- list()     # list(open, close) parens of each function's parameters
   match_paren <- integer(n)
   stack <- integer()
   for (k in seq_len(n)) {
@@ -202,6 +222,7 @@ analyse <- function(tk) {
       # void function: "void NAME(" (possibly "static void NAME(")
       is_void <- open >= 3 && tk$text[[open - 2]] == "void"
       fn[k:close] <- name
+      fns[[length(fns) + 1]] <- c(open, k - 1)
       walk_body(tk, k, close, match_paren, code, stmts, ifs, is_void, env = environment())
       k <- close + 1
       next
@@ -209,13 +230,14 @@ analyse <- function(tk) {
     if (tk$text[[k]] == "{") { k <- match_paren[[k]] + 1; next }
     k <- k + 1
   }
-  list(fn = fn, code = code, stmts = stmts, ifs = ifs, match = match_paren)
+  list(fn = fn, code = code, stmts = stmts, ifs = ifs, match = match_paren,
+       decls = decls, fns = fns)
 }
 
 # Walk one function body (tokens a..b, a and b its braces), statement by
 # statement; sets code/stmts/ifs in env.
 walk_body <- function(tk, a, b, mp, code, stmts, ifs, is_void, env) {
-  code <- env$code; stmts <- env$stmts; ifs <- env$ifs
+  code <- env$code; stmts <- env$stmts; ifs <- env$ifs; decls <- env$decls
   txt <- tk$text; ty <- tk$type
   k <- a + 1
   first_on_line <- function(j) j == 1 || tk$line[[j - 1]] != tk$line[[j]]
@@ -249,6 +271,7 @@ walk_body <- function(tk, a, b, mp, code, stmts, ifs, is_void, env) {
       (ty[[k]] == "id" && !t %in% keywords && txt[[k + 1]] == "*" &&
          ty[[k + 2]] == "id" && txt[[k + 3]] %in% c("=", ";", ",", "["))
     if (decl) {
+      decls[[length(decls) + 1]] <- c(k, e)
       # only the initializers are code: from a top-level '=' to ',' or ';'
       j <- k; init <- FALSE
       while (j < e) {
@@ -271,7 +294,7 @@ walk_body <- function(tk, a, b, mp, code, stmts, ifs, is_void, env) {
     }
     k <- e + 1
   }
-  env$code <- code; env$stmts <- stmts; env$ifs <- ifs
+  env$code <- code; env$stmts <- stmts; env$ifs <- ifs; env$decls <- decls
   invisible(NULL)
 }
 
@@ -318,7 +341,7 @@ shift_literal <- function(s, d) {
   if (v < 0) return(NA_character_)
   if (hex) {
     digits <- sprintf(if (grepl("[a-f]", m[[3]])) "%x" else "%X", as.integer(v))
-    digits <- formatC(digits, width = nchar(m[[3]]), flag = "0")
+    digits <- pad0(digits, nchar(m[[3]]))  # (formatC pads a string with spaces)
     return(paste0(m[[2]], digits, m[[4]]))
   }
   paste0(format(v, scientific = FALSE), m[[4]])
@@ -334,7 +357,356 @@ top_level <- function(a, b, mp, txt) {
   out
 }
 
-derive_file <- function(path, cpp) {
+## ---- operators for error paths, flags, constants, strings and calls -------
+
+# errno names (POSIX and Linux); freeport.c's portable aliases (P4M_EACCES)
+# count too.  Names that are one value on Linux are never swapped for each
+# other: that would change nothing.
+errno_names <- c("E2BIG", "EACCES", "EADDRINUSE", "EADDRNOTAVAIL",
+  "EAFNOSUPPORT", "EAGAIN", "EALREADY", "EBADF", "EBADMSG", "EBUSY",
+  "ECANCELED", "ECHILD", "ECONNABORTED", "ECONNREFUSED", "ECONNRESET",
+  "EDEADLK", "EDEADLOCK", "EDESTADDRREQ", "EDOM", "EDQUOT", "EEXIST", "EFAULT",
+  "EFBIG", "EHOSTUNREACH", "EIDRM", "EILSEQ", "EINPROGRESS", "EINTR", "EINVAL",
+  "EIO", "EISCONN", "EISDIR", "ELOOP", "EMFILE", "EMLINK", "EMSGSIZE",
+  "EMULTIHOP", "ENAMETOOLONG", "ENETDOWN", "ENETRESET", "ENETUNREACH", "ENFILE",
+  "ENOBUFS", "ENODATA", "ENODEV", "ENOENT", "ENOEXEC", "ENOLCK", "ENOLINK",
+  "ENOMEM", "ENOMSG", "ENOPROTOOPT", "ENOSPC", "ENOSR", "ENOSTR", "ENOSYS",
+  "ENOTBLK", "ENOTCONN", "ENOTDIR", "ENOTEMPTY", "ENOTRECOVERABLE", "ENOTSOCK",
+  "ENOTSUP", "ENOTTY", "ENXIO", "EOPNOTSUPP", "EOVERFLOW", "EOWNERDEAD", "EPERM",
+  "EPFNOSUPPORT", "EPIPE", "EPROTO", "EPROTONOSUPPORT", "EPROTOTYPE", "ERANGE",
+  "EROFS", "ESHUTDOWN", "ESPIPE", "ESRCH", "ESTALE", "ETIME", "ETIMEDOUT",
+  "ETXTBSY", "EUSERS", "EWOULDBLOCK", "EXDEV")
+errno_same <- list(c("EAGAIN", "EWOULDBLOCK"), c("ENOTSUP", "EOPNOTSUPP"),
+                   c("EDEADLK", "EDEADLOCK"))
+is_errno <- function(t) sub("^P4M_", "", t) %in% errno_names
+same_errno <- function(a, b) {
+  a <- sub("^P4M_", "", a); b <- sub("^P4M_", "", b)
+  a == b || any(vapply(errno_same, function(g) a %in% g && b %in% g, NA))
+}
+# The errno that replaces t: the next different one, in order of first use
+# and round again, of those the function uses (with t's prefix), else of
+# those the file uses; else EINVAL (EIO for EINVAL).
+errno_other <- function(t, in_fn, in_file) {
+  pre <- sub("^(P4M_)?.*$", "\\1", t)
+  for (pool in list(unique(in_fn), unique(in_file))) {
+    pool <- pool[sub("^(P4M_)?.*$", "\\1", pool) == pre]
+    pos <- match(t, pool)
+    if (is.na(pos)) next
+    ord <- c(pool[-seq_len(pos)], pool[seq_len(pos)])
+    ord <- ord[!vapply(ord, same_errno, NA, b = t)]
+    if (length(ord)) return(ord[[1]])
+  }
+  if (nzchar(pre)) return(NA_character_)
+  if (t == "EINVAL") "EIO" else "EINVAL"
+}
+
+pad0 <- function(d, w) paste0(strrep("0", max(0, w - nchar(d))), d)
+
+# An integer literal (decimal, hex, octal, any suffix): its value and a
+# writer of another value in the same form; NULL for anything else.
+int_literal <- function(s) {
+  forms <- list(list("^(0[xX])([0-9A-Fa-f]+)([uUlL]*)$", 16),
+                list("^(0)([0-7]+)([uUlL]*)$", 8),
+                list("^()([1-9][0-9]*|0)([uUlL]*)$", 10))
+  digits <- c(0:9, letters[1:6])
+  for (f in forms) {
+    m <- regmatches(s, regexec(f[[1]], s))[[1]]
+    if (!length(m)) next
+    b <- f[[2]]
+    v <- 0
+    for (d in strsplit(tolower(m[[3]]), "")[[1]]) v <- v * b + match(d, digits) - 1
+    if (v >= 2^53) return(NULL)
+    upper <- !grepl("[a-f]", m[[3]])
+    write <- function(x) {
+      d <- character()
+      repeat { d <- c(digits[[x %% b + 1]], d); x <- x %/% b; if (x == 0) break }
+      d <- paste(d, collapse = "")
+      if (upper) d <- toupper(d)
+      if (b != 10) d <- pad0(d, nchar(m[[3]]))
+      paste0(m[[2]], d, m[[4]])
+    }
+    return(list(value = v, write = write, suffix = m[[4]]))
+  }
+  NULL
+}
+
+# A string literal with one character changed: the first letter outside
+# escapes and printf conversions in the other case, else the first digit
+# plus one, else the first other printable character to '_' ('-' for '_');
+# "" becomes "x".  NA when there is nothing to change (only conversions,
+# escapes; non-ASCII text).
+str_changed <- function(s) {
+  if (grepl("[^\x01-\x7f]", s, useBytes = TRUE)) return(NA_character_)
+  body <- substr(s, 2, nchar(s) - 1)
+  if (!nzchar(body)) return("\"x\"")
+  re <- paste0("\\\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)|",
+               "%[-+ #0]*([0-9]+|\\*)?(\\.([0-9]+|\\*))?(hh|h|ll|l|j|z|t|L)?",
+               "[diouxXfFeEgGaAcspn%]|.")
+  u <- regmatches(body, gregexpr(re, body, perl = TRUE))[[1]]
+  plain <- nchar(u) == 1 & !u %in% c("\\", "%", "\"")
+  if (any(u == "%")) return(NA_character_)  # a lone '%': leave its neighbours
+  pick <- function(ok) { w <- which(plain & ok); if (length(w)) w[[1]] else NA }
+  j <- pick(grepl("^[A-Za-z]$", u))
+  if (!is.na(j)) {
+    u[[j]] <- if (u[[j]] == toupper(u[[j]])) tolower(u[[j]]) else toupper(u[[j]])
+  } else if (!is.na(j <- pick(grepl("^[0-9]$", u)))) {
+    u[[j]] <- as.character((as.integer(u[[j]]) + 1) %% 10)
+  } else if (!is.na(j <- pick(grepl("^[ -~]$", u)))) {
+    u[[j]] <- if (u[[j]] == "_") "-" else "_"
+  } else {
+    return(NA_character_)
+  }
+  paste0("\"", paste(u, collapse = ""), "\"")
+}
+
+## ---- declared types, for swapping the arguments of a call -------------------
+#
+# Good enough to tell which neighbouring arguments of a call plausibly have
+# the same type (a swap of two that do not would mostly not compile): a type
+# is "BASE*DEPTH" (pointer depth; an array counts as one), NA when unknown.
+
+qualifiers <- c("const", "volatile", "restrict", "static", "register",
+                "extern", "inline", "auto", "struct", "union", "enum", "signed",
+                "unsigned", "short", "long", "typedef")
+numeric_bases <- c("char", "short", "int", "long", "unsigned", "signed",
+                   "float", "double", "_Bool", "bool", "Rboolean", "num")
+is_numeric_base <- function(b, extra) b %in% c(numeric_bases, extra) || grepl("_t$", b)
+
+# Declarators of tokens a..b (b the ';', the ')' of a parameter list, or
+# with one = TRUE a function's name): a named character vector name -> type.
+# each: every ','-separated part has its own base type (parameters).
+decl_vars <- function(txt, ty, mp, a, b, one = FALSE, each = FALSE) {
+  out <- character(); base <- NULL
+  segs <- list(); j <- a; s0 <- a
+  while (j <= b) {
+    if (txt[[j]] %in% c("(", "[", "{")) { j <- mp[[j]] + 1; next }
+    if (j == b || (!one && txt[[j]] == ",")) {
+      e <- if (j == b && !txt[[j]] %in% c(";", ",", ")")) j else j - 1
+      segs[[length(segs) + 1]] <- c(s0, e); s0 <- j + 1
+    }
+    j <- j + 1
+  }
+  for (sg in segs) {
+    ids <- character(); stars <- 0; dims <- 0; fnptr <- FALSE
+    j <- sg[[1]]
+    while (j <= sg[[2]] && txt[[j]] != "=") {
+      t <- txt[[j]]
+      if (t == "[") { dims <- dims + 1; j <- mp[[j]] + 1; next }
+      if (t == "(") { fnptr <- TRUE; j <- mp[[j]] + 1; next }
+      if (t == "{") { j <- mp[[j]] + 1; next }
+      if (t == "*") stars <- stars + 1
+      else if (ty[[j]] == "id" && !t %in% qualifiers) ids <- c(ids, t)
+      else if (ty[[j]] == "id" && t %in% c("short", "long", "unsigned", "signed")) ids <- c(ids, "int")
+      j <- j + 1
+    }
+    if (each) base <- NULL
+    if (fnptr || !length(ids)) next
+    if (is.null(base)) {
+      if (length(ids) < 2) next
+      base <- ids[[length(ids) - 1]]
+    }
+    out[[ids[[length(ids)]]]] <- sprintf("%s*%d", base, stars + dims)
+  }
+  out
+}
+
+# merge named type vectors; a name with two different types is unknown
+merge_types <- function(x, y) {
+  for (n in names(y)) {
+    if (n %in% names(x) && !identical(x[[n]], y[[n]])) x[[n]] <- NA_character_
+    else x[[n]] <- y[[n]]
+  }
+  x
+}
+
+# What the top level of a source or header declares: globals, function
+# return types, struct members, numeric typedefs, string macros.
+scan_types <- function(tk, lines) {
+  txt <- tk$text; ty <- tk$type; n <- nrow(tk)
+  mp <- integer(n); st <- integer()
+  for (k in seq_len(n)) {
+    if (txt[[k]] %in% c("(", "[", "{")) st <- c(st, k)
+    if (txt[[k]] %in% c(")", "]", "}") && length(st)) {
+      o <- st[[length(st)]]; st <- st[-length(st)]; mp[[k]] <- o; mp[[o]] <- k
+    }
+  }
+  res <- list(vars = character(), funs = character(), members = character(),
+              numeric = character(), strings = character())
+  # members of every struct or union body
+  for (k in which(txt == "{" & mp > 0)) {
+    if (!(k > 1 && (txt[[k - 1]] %in% c("struct", "union") ||
+                    (k > 2 && txt[[k - 2]] %in% c("struct", "union"))))) next
+    j <- k + 1; s0 <- j
+    while (j < mp[[k]]) {
+      if (txt[[j]] %in% c("(", "[", "{")) { j <- mp[[j]] + 1; next }
+      if (txt[[j]] == ";") {
+        res$members <- merge_types(res$members, decl_vars(txt, ty, mp, s0, j))
+        s0 <- j + 1
+      }
+      j <- j + 1
+    }
+  }
+  # top-level statements
+  k <- 1; s0 <- 1
+  while (k <= n) {
+    t <- txt[[k]]
+    if (t == "{" && k > 1 && txt[[k - 1]] == ")") {   # a function body
+      o <- mp[[k - 1]]
+      if (o > 1 && ty[[o - 1]] == "id")
+        res$funs <- merge_types(res$funs, decl_vars(txt, ty, mp, s0, o - 1, one = TRUE))
+      k <- mp[[k]] + 1; s0 <- k; next
+    }
+    if (t %in% c("(", "[", "{")) { k <- mp[[k]] + 1; next }
+    if (t == ";") {
+      if (txt[[s0]] == "typedef") {
+        if (!any(txt[s0:k] %in% c("{", "("))) {
+          d <- decl_vars(txt, ty, mp, s0, k)
+          for (nm in names(d))
+            if (is_numeric_base(sub("\\*0$", "", d[[nm]]), res$numeric) && endsWith(d[[nm]], "*0"))
+              res$numeric <- c(res$numeric, nm)
+        }
+      } else {
+        # a prototype: NAME ( ... ) ;
+        p <- which(txt[s0:k] == "(")
+        if (length(p) && ty[[s0 + p[[1]] - 2]] == "id" && mp[[s0 + p[[1]] - 1]] == k - 1)
+          res$funs <- merge_types(res$funs, decl_vars(txt, ty, mp, s0, s0 + p[[1]] - 2, one = TRUE))
+        else if (!length(p) || !any(txt[s0:k] == "=") || p[[1]] > which(txt[s0:k] == "=")[[1]])
+          res$vars <- merge_types(res$vars, decl_vars(txt, ty, mp, s0, k))
+      }
+      s0 <- k + 1
+    }
+    k <- k + 1
+  }
+  m <- regmatches(lines, regexec("^\\s*#\\s*define\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+\"", lines))
+  res$strings <- unique(vapply(Filter(length, m), `[[`, "", 2))
+  res
+}
+
+# the types of a header or another file, all #if branches taken
+header_types <- function(path) {
+  bytes <- readBin(path, "raw", file.info(path)$size)
+  ch <- rawToChar(bytes, multiple = TRUE)
+  line_of <- cumsum(c(1L, ch[-length(ch)] == "\n"))
+  lines <- strsplit(rawToChar(bytes), "\n", fixed = TRUE)[[1]]
+  live <- !grepl("^\\s*#", lines)
+  # continuation lines of a directive
+  for (k in which(!live)) {
+    j <- k
+    while (j < length(lines) && grepl("\\\\\\s*$", lines[[j]])) { j <- j + 1; live[[j]] <- FALSE }
+  }
+  scan_types(tokenize(ch, line_of, live), lines)
+}
+
+combine_types <- function(a, b) {
+  list(vars = merge_types(a$vars, b$vars), funs = merge_types(a$funs, b$funs),
+       members = merge_types(a$members, b$members),
+       numeric = unique(c(a$numeric, b$numeric)),
+       strings = unique(c(a$strings, b$strings)))
+}
+
+same_type <- function(x, y, numeric) {
+  if (is.na(x) || is.na(y)) return(FALSE)
+  bx <- sub("\\*[0-9]+$", "", x); dx <- as.integer(sub("^.*\\*", "", x))
+  by <- sub("\\*[0-9]+$", "", y); dy <- as.integer(sub("^.*\\*", "", y))
+  if (dx == 0 && dy == 0) {
+    nx <- is_numeric_base(bx, numeric); ny <- is_numeric_base(by, numeric)
+    return((nx && ny) || (!nx && !ny && bx == by))
+  }
+  if (bx == "null") return(dy >= 1)
+  if (by == "null") return(dx >= 1)
+  bx == by && dx == dy
+}
+
+# The type of the expression in tokens a..b (see above), from the
+# declarations in scope (vars: the function's parameters and locals, then
+# the file's and the headers' globals), or NA.
+expr_type <- function(tk, mp, a, b, vars, types) {
+  txt <- tk$text; ty <- tk$type
+  num <- "num*0"
+  deeper <- function(t, d) {
+    if (is.na(t)) return(NA_character_)
+    dep <- as.integer(sub("^.*\\*", "", t)) + d
+    if (dep < 0) return(NA_character_)
+    sprintf("%s*%d", sub("\\*[0-9]+$", "", t), dep)
+  }
+  is_num <- function(t) !is.na(t) && same_type(t, num, types$numeric)
+  while (a < b && txt[[a]] == "(" && mp[[a]] == b) { a <- a + 1; b <- b - 1 }
+  if (a > b) return(NA_character_)
+  top <- integer(); j <- a
+  while (j <= b) { top <- c(top, j); j <- if (txt[[j]] %in% c("(", "[", "{")) mp[[j]] + 1 else j + 1 }
+  tt <- txt[top]
+  if (any(tt %in% c("?", ":", "=", "+=", "-=", "*=", "/=", "|=", "&=", ",", "{")))
+    return(NA_character_)
+  if (any(tt %in% c(names(rel_swap), "&&", "||"))) return(num)
+  bin <- which(tt %in% c("+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^") &
+                 seq_along(top) > 1)
+  bin <- bin[vapply(bin, function(i) operand_end(tk, top[[i - 1]], mp), NA)]
+  if (length(bin)) {
+    cuts <- c(a - 1, top[bin], b + 1)
+    parts <- vapply(seq_len(length(cuts) - 1), function(i)
+      expr_type(tk, mp, cuts[[i]] + 1, cuts[[i + 1]] - 1, vars, types), "")
+    if (all(vapply(parts, is_num, NA))) return(num)
+    ptr <- !vapply(parts, is_num, NA)
+    if (sum(ptr) == 1 && !is.na(parts[ptr]) && all(tt[bin] %in% c("+", "-")) &&
+        grepl("\\*[1-9]", parts[ptr]) && which(ptr) == 1) return(parts[ptr])
+    return(NA_character_)
+  }
+  t <- txt[[a]]
+  if (t == "sizeof") return(num)
+  if (t == "&") return(deeper(expr_type(tk, mp, a + 1, b, vars, types), 1))
+  if (t == "*") return(deeper(expr_type(tk, mp, a + 1, b, vars, types), -1))
+  if (t == "!") return(num)
+  if (t %in% c("-", "+", "~", "++", "--")) {
+    x <- expr_type(tk, mp, a + 1, b, vars, types)
+    return(if (is_num(x)) num else NA_character_)
+  }
+  if (t == "(" && !operand_end(tk, mp[[a]], mp)) {   # a cast: its type
+    close <- mp[[a]]
+    ids <- txt[(a + 1):(close - 1)]
+    base <- setdiff(ids[ty[(a + 1):(close - 1)] == "id"], qualifiers)
+    if (!length(base)) base <- "int"
+    return(sprintf("%s*%d", base[[length(base)]], sum(ids == "*")))
+  }
+  # a primary expression and its postfixes
+  if (t == "(") {
+    cur <- expr_type(tk, mp, a + 1, mp[[a]] - 1, vars, types)
+    j <- mp[[a]] + 1
+  } else if (ty[[a]] %in% c("num", "chr")) {
+    cur <- if (grepl("^[0-9.]*[eE.]", t) && !grepl("^0[xX]", t)) "double*0" else num
+    j <- a + 1
+  } else if (ty[[a]] == "str") {
+    j <- a; while (j <= b && ty[[j]] == "str") j <- j + 1
+    cur <- "char*1"
+  } else if (ty[[a]] == "id") {
+    cur <- if (t == "NULL") "null*1"
+      else if (t %in% names(vars)) vars[[t]]
+      else if (t %in% names(types$vars)) types$vars[[t]]
+      else if (t %in% types$strings) "char*1"
+      else if (is_errno(t)) num
+      else if (grepl("^[A-Z][A-Z0-9_]+$", t) && !(a < b && txt[[a + 1]] == "(")) num
+      else NA_character_
+    j <- a + 1
+  } else {
+    return(NA_character_)
+  }
+  while (j <= b) {
+    p <- txt[[j]]
+    if (p == "[") { cur <- deeper(cur, -1); j <- mp[[j]] + 1 }
+    else if (p == "(") {
+      f <- txt[[j - 1]]
+      cur <- if (ty[[j - 1]] == "id" && f %in% names(types$funs)) types$funs[[f]] else NA_character_
+      j <- mp[[j]] + 1
+    } else if (p %in% c("->", ".") && j < b) {
+      m <- txt[[j + 1]]
+      cur <- if (m %in% names(types$members)) types$members[[m]] else NA_character_
+      j <- j + 2
+    } else if (p %in% c("++", "--")) j <- j + 1
+    else return(NA_character_)
+  }
+  cur
+}
+
+derive_file <- function(path, cpp, htypes) {
   bytes <- readBin(path, "raw", file.info(path)$size)
   ch <- rawToChar(bytes, multiple = TRUE)
   line_of <- cumsum(c(1L, ch[-length(ch)] == "\n"))
@@ -394,6 +766,7 @@ derive_file <- function(path, cpp) {
   for (s in an$stmts) {
     add(s[[1]], "stmt_del", tk$start[[s[[1]]]], tk$end[[s[[2]]]], ";")
   }
+  derive_more(tk, an, ch, lines, htypes, add)
   for (f in an$ifs) {
     # a condition that is a comparison is mutated by the relational swaps
     # already ("if (a == b)" negated is rel_eq_ne); negate only the others
@@ -419,6 +792,130 @@ derive_file <- function(path, cpp) {
   muts
 }
 
+# The operators flag_drop, jump_del, lit_inc, lit_zero, str_empty, str_char,
+# errno_swap and arg_swap (see the header), through add(k, op, from, to, repl).
+derive_more <- function(tk, an, ch, lines, htypes, add) {
+  txt <- tk$text; ty <- tk$type; mp <- an$match; n <- nrow(tk)
+  st <- tk$start; en <- tk$end
+  fnv <- ifelse(is.na(an$fn), "", an$fn)
+  ok <- an$code & nzchar(fnv)
+  rel <- names(rel_swap)
+  text_of <- function(a, b) paste(ch[st[[a]]:en[[b]]], collapse = "")
+
+  # flag_drop: one operand of an OR-ed set of flags dropped
+  boundary <- c(",", ";", "=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
+                "<<=", ">>=", "?", ":", "&&", "||", "return", rel)
+  seen <- integer()
+  for (k in which(txt == "|" & ty == "op" & ok)) {
+    if (k %in% seen) next
+    lo <- k - 1
+    while (lo >= 1) {
+      t <- txt[[lo]]
+      if (t %in% c(")", "]", "}")) lo <- mp[[lo]] - 1
+      else if (t %in% c("(", "[", "{", ";")) break
+      else lo <- lo - 1
+    }
+    hi <- k + 1
+    while (hi <= n) {
+      t <- txt[[hi]]
+      if (t %in% c("(", "[", "{")) hi <- mp[[hi]] + 1
+      else if (t %in% c(")", "]", "}", ";")) break
+      else hi <- hi + 1
+    }
+    top <- integer(); j <- lo + 1
+    while (j < hi) { top <- c(top, j); j <- if (txt[[j]] %in% c("(", "[", "{")) mp[[j]] + 1 else j + 1 }
+    cut <- c(0, which(txt[top] %in% boundary), length(top) + 1)
+    seg <- max(cut[cut < match(k, top)])
+    chain <- top[(seg + 1):(min(cut[cut > match(k, top)]) - 1)]
+    bars <- chain[txt[chain] == "|"]
+    seen <- c(seen, bars)
+    edges <- c(0, match(bars, chain), length(chain) + 1)
+    ops <- lapply(seq_len(length(edges) - 1), function(i) {
+      a <- chain[[edges[[i]] + 1]]; b <- chain[[edges[[i + 1]] - 1]]
+      c(a, if (txt[[b]] %in% c("(", "[", "{")) mp[[b]] else b)
+    })
+    # (O_RDONLY is 0: dropping it changes nothing)
+    upper <- function(j) ty[[j]] == "id" && grepl("^[A-Z][A-Z0-9_]+$", txt[[j]]) &&
+      txt[[j]] != "O_RDONLY"
+    single <- vapply(ops, function(o) o[[1]] == o[[2]] && upper(o[[1]]), NA)
+    if (!any(single)) next
+    group <- vapply(ops, function(o) txt[[o[[1]]]] == "(" && mp[[o[[1]]]] == o[[2]] &&
+                      any(vapply(o[[1]]:o[[2]], upper, NA)), NA)
+    for (i in which(single | group)) {
+      o <- ops[[i]]
+      if (i == 1) add(o[[1]], "flag_drop", st[[o[[1]]]], st[[ops[[2]][[1]]]] - 1, "")
+      else add(o[[1]], "flag_drop", en[[ops[[i - 1]][[2]]]] + 1, en[[o[[2]]]], "")
+    }
+  }
+
+  # jump_del: 'continue;' or 'break;' deleted (stmt_del already deletes a
+  # 'break;' that is a line by itself)
+  whole <- vapply(an$stmts, `[[`, 0, 1)
+  for (k in which(txt %in% c("continue", "break") & ty == "id" & ok)) {
+    if (k %in% whole || k == n || txt[[k + 1]] != ";") next
+    add(k, "jump_del", st[[k]], en[[k + 1]], ";")
+  }
+
+  # lit_inc, lit_zero: an integer literal outside a comparison
+  for (k in which(ty == "num" & ok)) {
+    j <- k - 1
+    if (j > 1 && txt[[j]] %in% c("-", "+", "~") && !operand_end(tk, j - 1, mp)) j <- j - 1
+    if ((k < n && txt[[k + 1]] %in% rel) || txt[[j]] %in% rel) next
+    lit <- int_literal(txt[[k]])
+    if (is.null(lit)) next
+    add(k, "lit_inc", st[[k]], en[[k]], lit$write(lit$value + 1))
+    if (lit$value != 0) add(k, "lit_zero", st[[k]], en[[k]], paste0("0", lit$suffix))
+  }
+
+  # str_empty, str_char: a string literal emptied, one character changed
+  for (k in which(ty == "str" & ok)) {
+    if (nchar(txt[[k]], type = "bytes") > 2) add(k, "str_empty", st[[k]], en[[k]], "\"\"")
+    r <- str_changed(txt[[k]])
+    if (!is.na(r)) add(k, "str_char", st[[k]], en[[k]], r)
+  }
+
+  # errno_swap: an errno constant swapped for another
+  is_e <- ty == "id" & ok & is_errno(txt)
+  for (k in which(is_e)) {
+    r <- errno_other(txt[[k]], txt[is_e & fnv == fnv[[k]]], txt[is_e])
+    if (!is.na(r)) add(k, "errno_swap", st[[k]], en[[k]], r)
+  }
+
+  # arg_swap: two neighbouring arguments of a call, of plausibly the same
+  # type, swapped
+  types <- combine_types(htypes, scan_types(tk, lines))
+  fn_vars <- list()
+  for (f in an$fns) {
+    name <- txt[[f[[1]] - 1]]
+    v <- if (f[[2]] > f[[1]] + 1) decl_vars(txt, ty, mp, f[[1]] + 1, f[[2]], each = TRUE) else character()
+    for (d in an$decls) if (fnv[[d[[1]]]] == name) v <- merge_types(v, decl_vars(txt, ty, mp, d[[1]], d[[2]]))
+    fn_vars[[name]] <- v
+  }
+  for (k in which(ty == "id" & ok)) {
+    if (k == n || txt[[k + 1]] != "(" || txt[[k]] %in% keywords) next
+    open <- k + 1; close <- mp[[open]]
+    if (close == open + 1) next
+    args <- list(); j <- open + 1; s0 <- j
+    while (j <= close) {
+      if (j == close || txt[[j]] == ",") {
+        args[[length(args) + 1]] <- c(s0, j - 1); s0 <- j + 1; j <- j + 1; next
+      }
+      j <- if (txt[[j]] %in% c("(", "[", "{")) mp[[j]] + 1 else j + 1
+    }
+    if (length(args) < 2) next
+    vars <- fn_vars[[fnv[[k]]]]
+    if (is.null(vars)) vars <- character()
+    typ <- vapply(args, function(g) expr_type(tk, mp, g[[1]], g[[2]], vars, types), "")
+    for (i in seq_len(length(args) - 1)) {
+      g1 <- args[[i]]; g2 <- args[[i + 1]]
+      a1 <- text_of(g1[[1]], g1[[2]]); a2 <- text_of(g2[[1]], g2[[2]])
+      if (a1 == a2 || !same_type(typ[[i]], typ[[i + 1]], types$numeric)) next
+      mid <- paste(ch[(en[[g1[[2]]]] + 1):(st[[g2[[1]]]] - 1)], collapse = "")
+      add(g1[[1]], "arg_swap", st[[g1[[1]]]], en[[g2[[2]]]], paste0(a2, mid, a1))
+    }
+  }
+}
+
 mutated_text <- function(m) {
   ch <- m$ch
   paste0(paste(ch[seq_len(m$from - 1)], collapse = ""), m$repl,
@@ -428,8 +925,12 @@ mutated_text <- function(m) {
 ## ---- main ----------------------------------------------------------------------
 
 files <- sort(list.files(opt$src, pattern = "\\.c$", full.names = TRUE))
+headers <- sort(list.files(opt$src, pattern = "\\.h$", full.names = TRUE))
+htypes <- list(vars = character(), funs = character(), members = character(),
+               numeric = character(), strings = character())
+for (h in headers) htypes <- combine_types(htypes, header_types(h))
 all <- list()
-for (f in files) all <- c(all, derive_file(f, opt$cpp))
+for (f in files) all <- c(all, derive_file(f, opt$cpp, htypes))
 ids <- vapply(all, `[[`, "", "id")
 if (anyDuplicated(ids)) stop("duplicate mutant ids: ", paste(ids[duplicated(ids)], collapse = " "))
 

@@ -6,9 +6,11 @@
 #
 # Derives the mutants from the current sources (mutants.R), builds the
 # package once into a base library, then for each mutant recompiles only the
-# mutated file, relinks port4me.so into a copy of the installed package, and
-# runs the testthat suite against it (suite.R: fastest files first, stopping
-# at the first failure), plus tools/ctest for mutants of src/freeport.c.
+# mutated file, replays the fuzz corpora through the libFuzzer harnesses that
+# link it (tools/fuzz), runs tools/ctest's test_claims for src/claims.c,
+# relinks port4me.so into a copy of the installed package, runs tools/ctest
+# for src/freeport.c, and the testthat suite (suite.R: fastest files first,
+# NOT_CRAN=true), stopping at the first failure.
 # Ends with "mutants: K killed, S survived, E equivalent, B stillborn" and
 # exits 1 if a mutant not listed in tools/mutate/equivalent.txt survived
 # (2 when the tool itself cannot run).  Never writes to PKGDIR.
@@ -53,6 +55,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
+# every test run (baseline and mutants) runs the tests that skip_on_cran()
+# would skip, as .ci/run does: a direct run must judge by the same tests
+export NOT_CRAN=true
 CC=$(R CMD config CC)
 CPP="$CC -E -P $(R CMD config --cppflags) -DNDEBUG"
 
@@ -72,6 +77,11 @@ if [ "$list" = 1 ]; then
                 printf "%s\t%s:%s\t%s%s\n", $2, $3, $4,
                   (id[3] == "stmt_del" ? "deleted: " $6 : $7),
                   ($5 == "equivalent" ? "\t(equivalent)" : "") }' "$index"
+  echo "per operator (selected, of them equivalent):"
+  awk -F'\t' '{ split($2, id, ":"); n[id[3]]++; if ($5 == "equivalent") e[id[3]]++ }
+       END { for (o in n) printf "%s\t%d\t%d\n", o, n[o], e[o] }' "$index" |
+    sort -t$'\t' -k2,2nr -k1,1 | awk -F'\t' '{ printf "  %-14s %5d %5d\n", $1, $2, $3 }'
+  [ -z "$sample" ] || echo "sample of $n_sel, seed $seed"
   echo "$n_sel of $total mutants ($n_eq listed as equivalent)"
   exit 0
 fi
@@ -202,6 +212,80 @@ if awk -F'\t' '$3 == "claims.c" && $5 == "run"' "$index" | grep -q .; then
   echo "baseline test_claims: ${t_cl} s; timeout ${cl_timeout} s"
 fi
 
+# The fuzz corpora: a mutant of a file that a libFuzzer harness of
+# tools/fuzz links (its run.sh says which) meets that harness first, built
+# from the mutated copy and run over tools/fuzz/corpus/<target>/ and
+# tools/fuzz/regressions/<target>/ once each, no fuzzing.  The unchanged
+# objects and the harnesses are compiled once here.
+fz_targets=()
+declare -A fz_src=() fz_timeout=()
+fz_sh=$pkg/tools/fuzz/run.sh
+FZ_CC=${CC_FUZZ:-clang}
+fz_cflags=(-g -O1 -std=c99 -D_GNU_SOURCE -Wall -Wextra -fno-sanitize-recover=all
+           -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined)
+fz_ldflags=(-fsanitize=fuzzer,address,undefined)
+# (a sanitizer report ends the harness with status 1, not with abort():
+# bash would print "Aborted" for every such mutant)
+fz_env=(env ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+fz_run_opts=(-runs=1 -timeout=10 -rss_limit_mb=2048)
+if [ -f "$fz_sh" ]; then
+  read -r -a all_t < <(sed -nE 's/^targets=\((.*)\)[[:space:]]*$/\1/p' "$fz_sh")
+  while IFS=$'\t' read -r t files; do
+    fz_src[$t]=$(printf '%s\n' "$files" | sed 's|\$src/||g')
+  done < <(sed -nE 's/^[[:space:]]*\[([A-Za-z0-9_]+)\]="(.*)"[[:space:]]*$/\1\t\2/p' "$fz_sh")
+  [ "${#all_t[@]}" -gt 0 ] || { echo "cannot read the fuzz targets from $fz_sh" >&2; exit 2; }
+  mutated=" $(awk -F'\t' '$5 == "run" { print $3 }' "$index" | sort -u | tr '\n' ' ')"
+  for t in "${all_t[@]}"; do
+    [ -n "${fz_src[$t]:-}" ] && [ -f "$pkg/tools/fuzz/fuzz_$t.c" ] ||
+      { echo "cannot read the sources of fuzz target $t from $fz_sh" >&2; exit 2; }
+    for f in ${fz_src[$t]}; do
+      case $mutated in *" $f "*) fz_targets+=("$t"); break ;; esac
+    done
+  done
+fi
+if [ "${#fz_targets[@]}" -gt 0 ] && ! command -v "$FZ_CC" >/dev/null 2>&1; then
+  echo "fuzz replay: SKIPPED, $FZ_CC not found (Debian: clang libclang-rt-14-dev)"
+  fz_targets=()
+fi
+if [ "${#fz_targets[@]}" -gt 0 ]; then
+  echo "=== baseline: the fuzz corpora on the unmutated code (${fz_targets[*]})"
+  fz=$work/fz
+  mkdir -p "$fz/obj"
+  for t in "${fz_targets[@]}"; do
+    mkdir -p "$fz/in_$t"
+    for sub in regressions corpus; do   # (named by their path: none is lost)
+      [ -d "$pkg/tools/fuzz/$sub/$t" ] || continue
+      (cd "$pkg/tools/fuzz/$sub/$t" && find . -type f ! -name '.*' -print0) |
+        while IFS= read -r -d '' f; do
+          g=${f#./}; cp "$pkg/tools/fuzz/$sub/$t/$g" "$fz/in_$t/$sub-${g//\//_}"
+        done
+    done
+    for f in fuzz_$t.c ${fz_src[$t]}; do
+      o=$fz/obj/${f%.c}.o
+      [ -f "$o" ] && continue
+      c=$work/build/src/$f
+      [ "$f" = "fuzz_$t.c" ] && c=$pkg/tools/fuzz/$f
+      "$FZ_CC" "${fz_cflags[@]}" -I"$work/build/src" -c "$c" -o "$o" \
+        >> "$fz/build.log" 2>&1 || { cat "$fz/build.log"; echo "cannot build fuzz_$t" >&2; exit 2; }
+    done
+    objs=("$fz/obj/fuzz_$t.o")
+    for f in ${fz_src[$t]}; do objs+=("$fz/obj/${f%.c}.o"); done
+    "$FZ_CC" "${fz_ldflags[@]}" "${objs[@]}" -o "$fz/fuzz_$t" >> "$fz/build.log" 2>&1 ||
+      { cat "$fz/build.log"; echo "cannot link fuzz_$t" >&2; exit 2; }
+    inputs=("$fz/in_$t"/*)
+    [ -e "${inputs[0]}" ] || { echo "fuzz_$t: no corpus to replay" >&2; exit 2; }
+    t0=$(date +%s)
+    if ! (cd "$fz" && "${fz_env[@]}" "$fz/fuzz_$t" "${fz_run_opts[@]}" \
+            -artifact_prefix="$fz/" "${inputs[@]}") > "$fz/replay_$t.log" 2>&1; then
+      tail -n 30 "$fz/replay_$t.log"; echo "fuzz_$t fails its corpus on the unmutated code" >&2; exit 2
+    fi
+    secs=$(( $(date +%s) - t0 ))
+    fz_timeout[$t]=${MUTATE_TIMEOUT:-$(( 3 * secs + 30 ))}
+    echo "fuzz_$t: ${#inputs[@]} inputs replayed in ${secs} s; timeout ${fz_timeout[$t]} s"
+  done
+fi
+
 ## 4. The mutants
 # run_bounded LIMIT LOG CMD...: run CMD in its own process group, killed
 # (with all its children) after LIMIT seconds; returns 124 on timeout.
@@ -266,6 +350,37 @@ c_stage() {
   fi
 }
 
+# fuzz_replay FILE: in run_one, each harness that links FILE, rebuilt with
+# the mutated FILE, over its corpus; a failure kills the mutant (a hang is a
+# timeout), a mutant that clang cannot compile is stillborn.
+fuzz_replay() {
+  local file=$1 t f objs inputs
+  for t in "${fz_targets[@]}"; do
+    case " $(echo ${fz_src[$t]}) " in *" $file "*) ;; *) continue ;; esac
+    mkdir -p "$d/fz"
+    if [ ! -f "$d/fz/${file%.c}.o" ] &&
+       ! "$FZ_CC" "${fz_cflags[@]}" -I"$d/src" -c "$d/src/$file" \
+           -o "$d/fz/${file%.c}.o" >> "$d/fz/build.log" 2>&1; then
+      status=stillborn; detail="clang: $(grep -m1 error "$d/fz/build.log")"; return
+    fi
+    objs=("$work/fz/obj/fuzz_$t.o")
+    for f in ${fz_src[$t]}; do
+      if [ "$f" = "$file" ]; then objs+=("$d/fz/${f%.c}.o"); else objs+=("$work/fz/obj/${f%.c}.o"); fi
+    done
+    if ! "$FZ_CC" "${fz_ldflags[@]}" "${objs[@]}" -o "$d/fz/fuzz_$t" >> "$d/fz/build.log" 2>&1; then
+      status=stillborn; detail="fuzz_$t: $(grep -m1 error "$d/fz/build.log")"; return
+    fi
+    inputs=("$work/fz/in_$t"/*)
+    c_stage "${fz_timeout[$t]}" "$d/fz/replay_$t.log" "fuzz_$t replay" \
+      'invariant failed|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' \
+      "${fz_env[@]}" "$d/fz/fuzz_$t" "${fz_run_opts[@]}" -artifact_prefix="$d/fz/" "${inputs[@]}"
+    if [ "$status" = killed ] && grep -q "ERROR: libFuzzer: timeout" "$d/fz/replay_$t.log"; then
+      status=timeout; detail="fuzz_$t replay: an input ran over 10 s"
+    fi
+    [ "$status" = survived ] || return
+  done
+}
+
 run_one() {  # run_one N ID FILE: writes $work/results/N
   local n=$1 id=$2 file=$3 t0 status detail="" cmd o rc
   d=$work/m/$n
@@ -283,11 +398,15 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
   if ! (cd "$d/src" && eval "$cmd") > "$d/build.log" 2>&1; then
     status=stillborn
     detail=$(grep -m1 -E "error" "$d/build.log")
-  elif [ "$file" = claims.c ]; then
-    # the C tests of claims.c first: most mutants die there in seconds
-    c_stage "$cl_timeout" "$d/cl.log" test_claims \
-      '^FAIL|runtime error|Sanitizer|make: \*\*\*' env TMPDIR="$d/tmp" \
-      bash "$here/ctest-claims.sh" run "$d/src" "$work/cl/test_claims.o" "$d/cl"
+  else
+    # the fuzz corpora first, where a harness links the file: fast
+    fuzz_replay "$file"
+    if [ "$status" = survived ] && [ "$file" = claims.c ]; then
+      # then the C tests of claims.c: most mutants die there in seconds
+      c_stage "$cl_timeout" "$d/cl.log" test_claims \
+        '^FAIL|runtime error|Sanitizer|make: \*\*\*' env TMPDIR="$d/tmp" \
+        bash "$here/ctest-claims.sh" run "$d/src" "$work/cl/test_claims.o" "$d/cl"
+    fi
   fi
   if [ "$status" = survived ] &&
      ! (cd "$d/src" && eval "$link_cmd") >> "$d/build.log" 2>&1; then
