@@ -358,7 +358,7 @@ long p4m_claims_uid(void) { return (long) geteuid(); }
 int p4m_claims_exists(const char *dir)
 {
   struct stat st;
-  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+  return lstat(dir, &st) == 0 || errno != ENOENT;
 }
 
 double p4m_claims_now(void)

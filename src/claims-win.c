@@ -265,8 +265,10 @@ long p4m_claims_uid(void) { return -1; }
 
 int p4m_claims_exists(const char *dir)
 {
-  DWORD a = GetFileAttributesA(dir);
-  return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY) != 0;
+  DWORD e;
+  if (GetFileAttributesA(dir) != INVALID_FILE_ATTRIBUTES) return 1;
+  e = GetLastError();
+  return e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND;
 }
 
 double p4m_claims_now(void)

@@ -121,8 +121,10 @@ int p4m_claims_open_read(p4m_claims *c, const char *dir, p4m_error *e);
  * claims folder"; or P4M_E_INTERRUPT).  On -1 nothing stays open. */
 int p4m_claims_open_write(p4m_claims *c, const char *dir, p4m_error *e);
 
-/* Is `dir` an existing directory (symbolic links followed)?  1 or 0.  A
- * cheap check before a folder is opened (the open checks the path). */
+/* Is there anything at `dir`?  0 only when nothing is there (it, or a
+ * folder on its path, does not exist), else 1 (also for a file, or a path
+ * that cannot be looked at: the open then says why).  A cheap check before
+ * a folder is opened. */
 int p4m_claims_exists(const char *dir);
 
 /* Unlock and close everything; c is empty again (poll and poll_ctx are

@@ -29,7 +29,9 @@ typedef struct {
                           by policy (a folder open to others, ...) */
   const char *step;    /* P4M_E_SYSTEM: static text naming the failing call,
                           e.g. "bind", "open claims folder"; or NULL */
-  char message[640];   /* the whole message, source first when there is one */
+  char message[640];   /* the whole message; a bad value's message starts
+                          with its source ("<source> must be <rule>, not
+                          <value>") */
 } p4m_error;
 
 /* Fill e (message from fmt, truncated to fit) and return -1. */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "show.h"
 #include "report.h"
 
 /* Appends to a line buffer; once it is full, further text is dropped and
@@ -104,20 +105,25 @@ static const char *origins(const p4m_origin *o, char *buf, size_t n)
 
 void p4m_report_inputs(const p4m_config *cfg, p4m_line_fn line, void *ctx)
 {
-  char l[P4M_LINE_MAX], set[P4M_LINE_MAX - 200], from[160];
+  char l[P4M_LINE_MAX], set[P4M_LINE_MAX - 200], from[160],
+    text[P4M_LINE_MAX - 200], seed[P4M_LINE_MAX];
   unsigned long n_cand = (unsigned long) p4m_set_count(&cfg->cand);
   int i;
 
-  (void) snprintf(l, sizeof l, "user \"%s\" (from %s)", cfg->user,
+  (void) snprintf(l, sizeof l, "user %s (from %s)",
+                  p4m_show_text(cfg->user, 1, text, sizeof text),
                   cfg->user_from);
   line(ctx, l);
   if (cfg->tool == NULL) (void) snprintf(l, sizeof l, "tool: none");
-  else (void) snprintf(l, sizeof l, "tool \"%s\" (from %s)", cfg->tool,
+  else (void) snprintf(l, sizeof l, "tool %s (from %s)",
+                       p4m_show_text(cfg->tool, 1, text, sizeof text),
                        cfg->tool_from);
   line(ctx, l);
-  (void) snprintf(l, sizeof l, "seed string \"%s%s%s\", hash %lu", cfg->user,
+  (void) snprintf(seed, sizeof seed, "%s%s%s", cfg->user,
                   cfg->tool != NULL ? "," : "",
-                  cfg->tool != NULL ? cfg->tool : "",
+                  cfg->tool != NULL ? cfg->tool : "");
+  (void) snprintf(l, sizeof l, "seed string %s, hash %lu",
+                  p4m_show_text(seed, 1, text, sizeof text),
                   (unsigned long) cfg->hash);
   line(ctx, l);
   (void) snprintf(l, sizeof l, "include %s%s",
@@ -145,8 +151,9 @@ void p4m_report_inputs(const p4m_config *cfg, p4m_line_fn line, void *ctx)
     (void) snprintf(l, sizeof l, "reserve: none (claims are only read)");
   line(ctx, l);
   for (i = 0; i < cfg->n_claims; i++) {
-    (void) snprintf(l, sizeof l, "claims folder %s (from %s)",
-                    cfg->claims[i].dir, cfg->claims[i].from);
+    (void) snprintf(l, sizeof l, "claims folder %s (from %.40s)",
+                    p4m_show_text(cfg->claims[i].dir, 0, text, sizeof text),
+                    cfg->claims[i].from);
     line(ctx, l);
   }
 }

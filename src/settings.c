@@ -384,7 +384,12 @@ static void add_dir(p4m_config *cfg, const char *base, const char *rest,
   size_t n = strlen(base);
   int i, k;
   if (cfg->n_claims >= P4M_MAX_CLAIMS_DIRS) return;
-  while (n > 1 && (base[n - 1] == '/' || base[n - 1] == '\\')) n--;
+  while (n > 1 && (base[n - 1] == '/'
+#ifdef _WIN32
+                   || base[n - 1] == '\\'
+#endif
+                   ))
+    n--;
   k = snprintf(d->dir, sizeof d->dir, "%.*s%s%s", (int) n, base,
                (n == 1 && base[0] == '/') ? "" : "/", rest);
   if (k < 0 || (size_t) k >= sizeof d->dir) return;   /* too long: passed over */

@@ -16,6 +16,11 @@
 const char *p4m_show_n(const char *s, size_t len, char *buf, size_t n);
 /* A NUL-terminated s shown into buf. */
 const char *p4m_show(const char *s, char *buf, size_t n);
+/* Text in full, for debug lines (names, folders): control characters,
+ * '\' and, with `quote`, '"' escaped (\xHH, \\, \"), other bytes as they
+ * are (names are valid UTF-8 by then); in double quotes with `quote`; cut
+ * with "..." only where buf (n bytes) is too small. */
+const char *p4m_show_text(const char *s, int quote, char *buf, size_t n);
 /* A number shown into buf. */
 const char *p4m_show_number(double v, char *buf, size_t n);
 

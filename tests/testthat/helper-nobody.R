@@ -1,5 +1,7 @@
 # Run R as the unprivileged user nobody (for a root test run), with setpriv,
-# on this process's library.  The environment is this process's, without
+# on this process's library: first the real folder of the loaded port4me
+# (R CMD check hands the tests a library of symbolic links in R's private
+# temporary folder, which nobody cannot read), then .libPaths().  The environment is this process's, without
 # PORT4ME_* variables and XDG_RUNTIME_DIR, with HOME=/nonexistent (nobody's
 # home in /etc/passwd), and `env` (a named character vector; NA unsets) on
 # top.  TMPDIR stays this run's: it must be usable by nobody (.ci/run makes
@@ -9,7 +11,8 @@ run_as_nobody <- function(args, env = character(), timeout = 120) {
   out <- tempfile()
   err <- tempfile()
   on.exit(unlink(c(out, err)))
-  vars <- c(R_LIBS = paste(.libPaths(), collapse = ":"),
+  lib <- dirname(normalizePath(getNamespaceInfo("port4me", "path")))
+  vars <- c(R_LIBS = paste(unique(c(lib, .libPaths())), collapse = ":"),
             HOME = "/nonexistent", R_TESTS = NA, XDG_RUNTIME_DIR = NA,
             R_USER_CACHE_DIR = NA, XDG_CACHE_HOME = NA, env)
   full <- cli_child_env(vars)

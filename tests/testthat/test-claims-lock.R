@@ -121,19 +121,20 @@ test_that("a reserve call waits for the lock a bounded time, then fails clearly"
   dir <- local_claims_dir()
   holder <- hold_lock(dir)
   holder$suspend()
-  # (no other folder to write to: no cache folder, a TMPDIR that is no
-  # folder)
-  e <- with_env(c(R_USER_CACHE_DIR = NA, XDG_CACHE_HOME = NA, HOME = "h",
-                  TMPDIR = "/dev/null"),
+  # (the cache folder would do, but a writer that cannot have a lock stops:
+  # two writers must never claim in two folders)
+  cache <- tempfile("p4m-cache-")
+  withr::defer(unlink(cache, recursive = TRUE))
+  e <- with_env(c(R_USER_CACHE_DIR = cache),
                 tryCatch(port4me(user = test_user("wait"), reserve = 5),
                          error = identity))
   expect_s3_class(e, "port4me_system")
-  expect_identical(e$step, "open claims folder")
+  expect_identical(e$step, "lock claims folder")
   expect_identical(e$errno, 110L)   # ETIMEDOUT (Linux)
   expect_identical(conditionMessage(e), sprintf(paste0(
-    "Cannot claim a port: no folder for claims can be used: cannot lock ",
-    "claims folder '%s': Connection timed out (another process has held ",
-    "its lock for 10 s)"), dir))
+    "Cannot claim a port: cannot lock claims folder '%s': Connection timed ",
+    "out (another process has held its lock for 10 s)"), dir))
+  expect_false(file.exists(cache))
   expect_identical(everything_in(dir), ".lock")
 })
 

@@ -304,8 +304,8 @@ test_that("a busy port's claim that cannot be removed is an error, not a port", 
   expect_identical(v$errno, 13L, info = x$info)   # EACCES
   expect_identical(v$step, "remove claim", info = x$info)
   expect_match(v$error, sprintf(paste0(
-    "^cannot remove claim '.*' \\(at '.*/port4me/%d'\\): ",
-    "Permission denied$"), v$p), info = x$info)
+    "^Cannot claim port %d: cannot remove claim '[^']*/port4me/%d': ",
+    "Permission denied$"), v$p, v$p), info = x$info)
   expect_identical(x$res$log, paste("unlinkat", v$p, "EACCES"), info = x$info)
 })
 

@@ -137,7 +137,7 @@ cli_bad <- list(
   list("--user=", NULL, '--user must be a non-empty string of text, not ""',
        TRUE),
   list("--include=1-", NULL, paste0(
-    '--include must be ports in 1..65535, not "1-": in \'1-\': a range ',
+    '--include must be ports in 1..65535, not "1-": in "1-": a range ',
     'needs an end'), TRUE),
   list(c("--user=alice", "--include=8080", "--exclude=8080"), NULL, paste(
     "--include leaves no candidate ports: every included port is excluded",

@@ -144,12 +144,18 @@ for (lc in c("C.UTF-8", "C")) {
     skip_unless_locale(lc, if (lc == "C.UTF-8") "UTF-8")
     got <- run_in_locale(lc, "latin1", NULL, "bj\u00f8rn")
     info <- paste(lc, paste(names(got), got, collapse = "; "))
-    expect_match(got[["option"]],
-                 "^Error: --user is not valid UTF-8; .* 2$", info = info)
-    expect_match(got[["tool"]],
-                 "^Error: --tool is not valid UTF-8; .* 2$", info = info)
-    expect_match(got[["variable"]],
-                 "^Error: PORT4ME_USER is not valid UTF-8 .* 2$", info = info)
+    bad <- "not \"bj\\\\xf8rn\": not valid UTF-8 \\(byte 0xF8 at position 3\\)"
+    expect_match(got[["option"]], paste0(
+      "^Error: --user must be a non-empty string of text, ", bad, ".* 2$"),
+      info = info)
+    expect_match(got[["args"]], paste0(
+      "^Error: --user must be a non-empty string of text, ", bad, ".* 2$"),
+      info = info)
+    expect_match(got[["tool"]], paste0(
+      "^Error: --tool must be a string of text, ", bad, ".* 2$"), info = info)
+    expect_match(got[["variable"]], paste0(
+      "^Error: PORT4ME_USER must be a non-empty string of text, ", bad,
+      ".* 2$"), info = info)
     expect_identical(unname(got[["function"]]), "invalid user 0", info = info)
   })
 }
