@@ -220,6 +220,35 @@ check "R < 4.2 form without --args: --user=alice --list=3" 0 \
 check "R < 4.2 form without --args: --user=alice rstudio" 0 "22486" "*" -- \
   without_r_warnings $any Rscript -e port4me::port4me --user=alice rstudio
 
+## Values with white space, written without --args (issue 21).  R >= 4.2
+## hands them over as typed: the same ports as with --args.  R < 4.2's own
+## front end splits them at the white space: never another port, always
+## exit 2 and a message that says to write --args.
+old_r=$(Rscript -e 'cat(getRversion() < "4.2.0")')
+split_case() {  # split_case NAME ARG...
+  local name=$1 want; shift
+  want=$($any Rscript -e port4me::port4me --args "$@" 2>/dev/null)
+  if [ "$old_r" = TRUE ]; then
+    check "R < 4.2 without --args, a value R splits: $name" 2 "" "--args" -- \
+      without_r_warnings $any Rscript -e port4me::port4me "$@"
+  else
+    check "without --args, a value with white space: $name" 0 "$want" "" -- \
+      $any Rscript -e port4me::port4me "$@"
+  fi
+}
+split_case "--user='z&e' --exclude='48217-48231, 22167-23765' --list=10" \
+  --user='z&e' --exclude='48217-48231, 22167-23765' --list=10
+split_case "--user='a b'" --user='a b' --list=2
+split_case "--tool='my app'" --user=alice --tool='my app' --list=2
+split_case "--prepend='4321, 4322'" --user=alice --prepend='4321, 4322' --list=3
+split_case "--include='2000-2100 3000'" --user=alice --include='2000-2100 3000' --list=2
+split_case "--exclude='30845 19654'" --user=alice --exclude='30845 19654' --list=2
+split_case "--skip=' 2'" --user=alice --skip=' 2' --list=2
+split_case "--list=' 3'" --user=alice --list=' 3'
+split_case "--max-tries=' 5'" --user=alice --max-tries=' 5'
+split_case "--must-work=' true'" --user=alice --must-work=' true'
+split_case "--reserve=' 0'" --user=alice --reserve=' 0'
+
 ## --test against a real socket: a free port, then the same port held by
 ## another R process (serverSocket(), R >= 4.0)
 port=$(Rscript -e port4me::port4me --args --user=alice 2>/dev/null)
