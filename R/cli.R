@@ -114,9 +114,11 @@ cli_args <- function(args) {
 }
 
 cli_expression <- function(expr) {
-  identical(expr, quote(port4me::port4me)) ||
-    identical(expr, quote(port4me:::port4me)) ||
-    identical(expr, quote(port4me))
+  me <- as.name("port4me")
+  if (is.name(expr)) return(identical(expr, me))
+  is.call(expr) && length(expr) == 3L &&
+    is.name(expr[[1L]]) && as.character(expr[[1L]]) %in% c("::", ":::") &&
+    identical(expr[[2L]], me) && identical(expr[[3L]], me)
 }
 
 # R before 4.2, options written without "--args" first: Rscript hands them

@@ -54,10 +54,24 @@ skip_unless_nobody_can_load <- function() {
 }
 
 # A fresh folder that nobody may write to (mode 1777, as /tmp), for
-# nobody's TMPDIR, in this run's temporary folder (tempdir() itself is
-# private), removed when the calling test ends.
+# nobody's TMPDIR, removed when the calling test ends: in the nearest
+# folder above tempdir() (tempdir() itself is private) that others may
+# enter, every folder above it too (R CMD check puts tempdir() below a
+# private folder of its own).
 local_shared_tmp <- function(.env = parent.frame()) {
-  dir <- tempfile("p4m-shared-", tmpdir = dirname(tempdir()))
+  enterable <- function(p) {
+    repeat {
+      mode <- file.info(p)$mode
+      if (is.na(mode) || (as.integer(mode) %% 2L) == 0L) return(FALSE)
+      if (dirname(p) == p) return(TRUE)
+      p <- dirname(p)
+    }
+  }
+  parent <- dirname(normalizePath(tempdir()))
+  while (!enterable(parent) && dirname(parent) != parent) {
+    parent <- dirname(parent)
+  }
+  dir <- tempfile("p4m-shared-", tmpdir = parent)
   dir.create(dir)
   Sys.chmod(dir, "1777", use_umask = FALSE)
   withr::defer(unlink(dir, recursive = TRUE, force = TRUE), envir = .env)

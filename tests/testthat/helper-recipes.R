@@ -50,7 +50,10 @@ local_rprofile <- function(.env = parent.frame()) {
   } else {
     lines <- shipped
   }
-  file <- withr::local_tempfile(.local_envir = .env)
+  # (tempfile() and defer(): withr 2.4.1, on R 4.0.4, names the argument
+  # of local_tempfile() otherwise)
+  file <- tempfile("p4m-rprofile-")
+  withr::defer(unlink(file), envir = .env)
   writeLines(lines, file)
   file
 }
@@ -78,7 +81,9 @@ run_r_interactive <- function(code, env = character(), timeout = 120) {
 # and R_LIBS_SITE all name an empty folder (removed when the calling test
 # ends); or skip when R's own library has port4me.
 local_no_port4me_env <- function(.env = parent.frame()) {
-  empty <- withr::local_tempdir(.local_envir = .env)
+  empty <- tempfile("p4m-empty-lib-")
+  dir.create(empty)
+  withr::defer(unlink(empty, recursive = TRUE), envir = .env)
   env <- c(R_LIBS = empty, R_LIBS_USER = empty, R_LIBS_SITE = empty)
   probe <- processx::run(rscript_bin(), c("-e", paste(
     "cat(requireNamespace('port4me', quietly = TRUE))")),

@@ -154,7 +154,7 @@ test_that("SIGINT during a lock wait ends the call, and the lock stays usable", 
   # 1. the command line: SIGINT once it waits (it has .lock open while the
   # holder keeps the lock), and it ends
   cli <- processx::process$new(
-    rscript_bin(), c("-e", "port4me::port4me", paste0("--user=", user),
+    rscript_bin(), c("-e", "port4me::port4me", "--args", paste0("--user=", user),
                      "--reserve=5"),
     env = env, stdout = "|", stderr = "|", cleanup = TRUE)
   withr::defer(cli$kill())

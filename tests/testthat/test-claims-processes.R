@@ -114,7 +114,7 @@ test_that("HOME=/dev/null: a plain call and --test behave as with no claims fold
 
   # with reserve, the claim goes below HOME, in a folder per host, made
   # with its parents, each private (mode 0700)
-  r <- run_r(c("-e", "port4me::port4me", paste0("--user=", user),
+  r <- run_r(c("-e", "port4me::port4me", "--args", paste0("--user=", user),
                "--reserve=30"), env = c(no_claims_vars(home, tmp), any_free))
   expect_identical(r$stdout, paste0(first, "\n"), info = r$stderr)
   made <- c(".cache", ".cache/R", ".cache/R/port4me",
@@ -143,13 +143,14 @@ test_that("another user's HOME: a plain call and --test behave as with their own
   withr::defer(unlink(xdg, recursive = TRUE))
   write_claim(file.path(xdg, "port4me"), first, unix_now() + 3600)
   code <- sprintf(
-    "cat(port4me::port4me(user = '%s'), port4me::port4me(test = %d))",
+    paste0("cat(paste(port4me::port4me(user = '%s'), ",
+           "port4me::port4me(test = %d)), '\\n', sep = '')"),
     user, free)
   run <- function(env) {
     res <- list(r = run_as_nobody(c("-e", code), env = c(env, any_free)),
-                free = run_as_nobody(c("-e", "port4me::port4me",
+                free = run_as_nobody(c("-e", "port4me::port4me", "--args",
                                        paste0("--test=", free)), env),
-                held = run_as_nobody(c("-e", "port4me::port4me",
+                held = run_as_nobody(c("-e", "port4me::port4me", "--args",
                                        paste0("--test=", held$port)), env))
     lapply(res, function(x) x[c("status", "stdout", "stderr")])
   }
@@ -187,7 +188,7 @@ test_that("HOME=/ without XDG_RUNTIME_DIR: --reserve claims in TMPDIR's port4me-
   tmp <- local_shared_tmp()
   user <- test_user("slash")
   first <- port4me(user = user, list = 1)
-  res <- run_as_nobody(c("-e", "port4me::port4me", paste0("--user=", user),
+  res <- run_as_nobody(c("-e", "port4me::port4me", "--args", paste0("--user=", user),
                          "--reserve=5", "--debug"),
                        env = c(HOME = "/", TMPDIR = tmp, any_free))
   err <- paste(res$stderr, collapse = "\n")
@@ -225,7 +226,7 @@ test_that("a claim made under another host name, same HOME, is not honoured here
   skip_if(identical(host_name(), other), "this host has the other's name")
   res <- processx::run(unshare, c(
     "-u", "sh", "-c", sprintf('hostname %s && exec "$0" "$@"', other),
-    rscript_bin(), "-e", "port4me::port4me", paste0("--user=", user),
+    rscript_bin(), "-e", "port4me::port4me", "--args", paste0("--user=", user),
     "--reserve=600"),
     env = cli_child_env(c(no_claims_vars(home, tmp), any_free)),
     error_on_status = FALSE, timeout = 120)

@@ -144,7 +144,7 @@ check() {
 without_r_warnings() {
   local status
   "$@" >"$dir/stdout.raw"; status=$?
-  grep -vE "^(WARNING: unknown option '.*')?\$" "$dir/stdout.raw"
+  grep -vE "^(WARNING: unknown option '.*'|ARGUMENT '.*' __ignored__)?\$" "$dir/stdout.raw"
   return "$status"
 }
 any="env _PORT4ME_CHECK_AVAILABLE_PORTS_=any"
