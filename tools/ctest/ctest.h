@@ -6,6 +6,8 @@
 #define P4M_CTEST_H
 
 #include <stdio.h>
+#include <string.h>
+#include "error.h"
 #ifndef _WIN32
 # include <dirent.h>
 #endif
@@ -35,6 +37,21 @@ static inline int count_fds(void)
   closedir(dir);
   return n;
 #endif
+}
+
+/* A call that returned rc must have failed with an invalid value from
+   `source`, with exactly `message` (src/error.h) */
+static inline void check_invalid(int rc, const p4m_error *e,
+                                 const char *source, const char *message)
+{
+  CHECK(rc == -1 && e->kind == P4M_E_INVALID,
+        "expected an error from %s, got rc %d kind %d", source, rc, e->kind);
+  if (rc != -1) return;
+  CHECK(e->source != NULL && strcmp(e->source, source) == 0,
+        "source: expected %s, got %s", source,
+        e->source ? e->source : "NULL");
+  CHECK(strcmp(e->message, message) == 0,
+        "message:\n  expected '%s'\n  got      '%s'", message, e->message);
 }
 
 /* "<name>: N passed, M failed"; the exit status of the program */

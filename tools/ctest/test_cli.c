@@ -30,17 +30,8 @@ static int parses(size_t argc, const char *const *argv, const char *what)
 static void refused(size_t argc, const char *const *argv, const char *source,
                     const char *message)
 {
-  int rc;
   memset(&cli, 0xA5, sizeof cli);
-  rc = p4m_cli_parse(argc, argv, &cli, &err);
-  CHECK(rc == -1 && err.kind == P4M_E_INVALID, "%s: expected an error",
-        message);
-  if (rc != -1) return;
-  CHECK(err.source != NULL && strcmp(err.source, source) == 0,
-        "source: expected %s, got %s", source,
-        err.source ? err.source : "NULL");
-  CHECK(strcmp(err.message, message) == 0,
-        "message:\n  expected '%s'\n  got      '%s'", message, err.message);
+  check_invalid(p4m_cli_parse(argc, argv, &cli, &err), &err, source, message);
 }
 
 /* Exactly the rows listed have a value (in that order: row, value). */

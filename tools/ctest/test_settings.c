@@ -143,15 +143,7 @@ static int ok(const char *what)
 /* Configure, expecting an invalid value from `source` with `message`. */
 static void fails(const char *source, const char *message)
 {
-  int rc = configure();
-  CHECK(rc == -1 && err.kind == P4M_E_INVALID,
-        "expected an error from %s, got rc %d kind %d", source, rc, err.kind);
-  if (rc != -1) return;
-  CHECK(err.source != NULL && strcmp(err.source, source) == 0,
-        "source: expected %s, got %s", source,
-        err.source ? err.source : "NULL");
-  CHECK(strcmp(err.message, message) == 0,
-        "message:\n  expected '%s'\n  got      '%s'", message, err.message);
+  check_invalid(configure(), &err, source, message);
 }
 
 /* ---- showing values ----------------------------------------------------- */
