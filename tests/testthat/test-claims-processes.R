@@ -86,8 +86,9 @@ test_that("HOME=/dev/null: a plain call and --test behave as with no claims fold
       free = cli_case(paste0("--test=", free), env),
       held = cli_case(paste0("--test=", held$port), env),
       r = cli_case(r_args = c("-e", sprintf(paste0(
-        "cat(port4me::port4me(user = '%s', prepend = %d),",
-        " port4me::port4me(test = %d))"), user, free, held$port)),
+        "cat(paste(port4me::port4me(user = '%s', prepend = %d),",
+        " port4me::port4me(test = %d)), '\\n', sep = '')"), user, free,
+        held$port)),
         env = env))
   }
   devnull <- cli_run_all(cases("/dev/null"))
@@ -102,7 +103,7 @@ test_that("HOME=/dev/null: a plain call and --test behave as with no claims fold
   expect_identical(none$search$stderr, "")
   expect_identical(none$free$status, 0L)
   expect_identical(none$held$status, 1L)
-  expect_identical(none$r$stdout, paste(free, "FALSE"))
+  expect_identical(none$r$stdout, paste0(free, " FALSE\n"))
   expect_identical(devnull$debug$stdout, none$debug$stdout)
   # the folder below /dev/null is passed over, and debug says why
   expect_match(devnull$debug$stderr, sprintf(paste0(

@@ -54,13 +54,15 @@ case $suite in
   bullseye)
     mode=suite
     debs="r-base-core r-base-dev r-cran-testthat r-cran-withr r-cran-callr
-          r-cran-processx r-cran-httpuv r-cran-shiny locales"
+          r-cran-processx r-cran-httpuv r-cran-shiny locales strace
+          bash-completion"
     optional="" ;;
   *)
     mode=check
     debs="r-base-core r-base-dev r-cran-testthat r-cran-withr r-cran-callr
           r-cran-processx r-cran-httpuv r-cran-shiny r-cran-knitr
-          r-cran-rmarkdown pandoc qpdf locales gcc clang"
+          r-cran-rmarkdown pandoc qpdf locales gcc clang strace
+          bash-completion"
     optional="r-cran-bench r-cran-plumber" ;;
 esac
 debs=$(echo $debs)
