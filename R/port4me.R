@@ -214,10 +214,9 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
                     release = NULL) {
   # R checks the types of the arguments it was given and reads the
   # environment; C applies the rules of the settings table (src/table.h)
-  # and does the work.
-  # (the arguments in the order of the table's rows; test-call-layer.R
-  # checks that they are the table's)
-  # (base::list: the argument `list` may hold a function)
+  # and does the work.  The arguments go in the order of the table's rows
+  # (test-call-layer.R checks that they are the table's); base::list, since
+  # the argument `list` may hold a function.
   args <- base::list(tool, user, prepend, include, exclude, skip, list, test,
                      max_tries, must_work, reserve, release)
   for (i in seq_along(args)) {

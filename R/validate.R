@@ -34,7 +34,7 @@ bad_arg <- function(row, shown, why = NULL) {
                              if (!is.null(why)) paste0(": ", why)), name)
 }
 
-# A value as messages show it: a string as C shows one (src/value.c), so
+# A value as messages show it: a string as C shows one (src/show.c), so
 # that it reads the same from every source.
 describe <- function(x) {
   if (is.null(x)) return("NULL")
