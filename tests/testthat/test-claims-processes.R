@@ -208,16 +208,19 @@ test_that("HOME=/ without XDG_RUNTIME_DIR: --reserve claims in TMPDIR's port4me-
   expect_false(any(grepl("//", folders, fixed = TRUE)), info = err)
 })
 
+# The other host: a process in UTS and network namespaces of its own (its
+# own host name and its own loopback, as a second node would have), with
+# the same HOME (as on a home shared over NFS).
 test_that("a claim made under another host name, same HOME, is not honoured here", {
   skip_on_cran()
   skip_on_os(c("windows", "mac"))
   skip_if_no_cli()
-  skip_if_not(is_root(), "needs root for a UTS namespace (unshare -u)")
+  skip_if_not(is_root(), "needs root for namespaces (unshare -u -n)")
   unshare <- Sys.which("unshare")
   skip_if_not(nzchar(unshare), "unshare (util-linux) is not installed")
   skip_if_not(nzchar(Sys.which("hostname")), "hostname is not installed")
-  skip_if_not(system2(unshare, c("-u", "true")) == 0L,
-              "unshare -u does not work here")
+  skip_if_not(system2(unshare, c("-u", "-n", "true")) == 0L,
+              "unshare -u -n does not work here")
   local_port4me_env()
   home <- local_dir()
   tmp <- local_dir()
@@ -226,7 +229,7 @@ test_that("a claim made under another host name, same HOME, is not honoured here
   other <- "p4m-other-host"
   skip_if(identical(host_name(), other), "this host has the other's name")
   res <- processx::run(unshare, c(
-    "-u", "sh", "-c", sprintf('hostname %s && exec "$0" "$@"', other),
+    "-u", "-n", "sh", "-c", sprintf('hostname %s && exec "$0" "$@"', other),
     rscript_bin(), "-e", "port4me::port4me", "--args", paste0("--user=", user),
     "--reserve=600"),
     env = cli_child_env(c(no_claims_vars(home, tmp), any_free)),
