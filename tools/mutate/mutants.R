@@ -5,7 +5,9 @@
 #
 # Reads every DIR/*.c, finds the code the compiler sees on this platform (the
 # preprocessor decides which #if branches are live: --cpp is the command that
-# runs it, e.g. "gcc -E -P -I/usr/share/R/include"), tokenizes it (comments,
+# runs it, e.g. "gcc -E -P -I/usr/share/R/include"; code that is not compiled
+# here, such as claims-win.c or an #ifdef _WIN32 branch, gets no mutants,
+# since it could survive for that reason alone), tokenizes it (comments,
 # strings and preprocessor lines are never mutated), and derives one mutant per
 # applicable operator and place:
 #
@@ -29,7 +31,9 @@
 #   jump_del                'continue;' or 'break;' deleted (one that stmt_del
 #                           does not already delete: not a line by itself)
 #   lit_inc lit_zero        an integer literal outside a comparison: n -> n+1,
-#                           n -> 0 (n != 0); same base and suffix
+#                           n -> 0 (n != 0); same base and suffix (no
+#                           "return -1" -> -2 where every caller only tests
+#                           the sign: sign_only_functions())
 #   str_empty str_char      a string literal -> "", or one character changed
 #                           (a letter's case, a digit + 1, else '_'; never
 #                           inside an escape or a printf conversion)
@@ -38,7 +42,8 @@
 #                           the file, else EINVAL (EIO for EINVAL)
 #   arg_swap                two neighbouring arguments of a call swapped, when
 #                           their declared types say they plausibly have the
-#                           same type (both numbers, both char *, ...)
+#                           same type (both numbers, both char *, ...); not
+#                           the strings of a strcmp() tested for == 0
 #
 # Declarations are not mutated (types, array sizes, static tables), except
 # the expression that initializes a local variable, which is code like any
