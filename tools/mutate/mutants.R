@@ -5,7 +5,9 @@
 #
 # Reads every DIR/*.c, finds the code the compiler sees on this platform (the
 # preprocessor decides which #if branches are live: --cpp is the command that
-# runs it, e.g. "gcc -E -P -I/usr/share/R/include"), tokenizes it (comments,
+# runs it, e.g. "gcc -E -P -I/usr/share/R/include"; code that is not compiled
+# here, such as claims-win.c or an #ifdef _WIN32 branch, gets no mutants,
+# since it could survive for that reason alone), tokenizes it (comments,
 # strings and preprocessor lines are never mutated), and derives one mutant per
 # applicable operator and place:
 #
@@ -29,7 +31,9 @@
 #   jump_del                'continue;' or 'break;' deleted (one that stmt_del
 #                           does not already delete: not a line by itself)
 #   lit_inc lit_zero        an integer literal outside a comparison: n -> n+1,
-#                           n -> 0 (n != 0); same base and suffix
+#                           n -> 0 (n != 0); same base and suffix (no
+#                           "return -1" -> -2 where every caller only tests
+#                           the sign: sign_only_functions())
 #   str_empty str_char      a string literal -> "", or one character changed
 #                           (a letter's case, a digit + 1, else '_'; never
 #                           inside an escape or a printf conversion)
@@ -38,7 +42,8 @@
 #                           the file, else EINVAL (EIO for EINVAL)
 #   arg_swap                two neighbouring arguments of a call swapped, when
 #                           their declared types say they plausibly have the
-#                           same type (both numbers, both char *, ...)
+#                           same type (both numbers, both char *, ...); not
+#                           the strings of a strcmp() tested for == 0
 #
 # Declarations are not mutated (types, array sizes, static tables), except
 # the expression that initializes a local variable, which is code like any
@@ -706,14 +711,124 @@ expr_type <- function(tk, mp, a, b, vars, types) {
   cur
 }
 
-derive_file <- function(path, cpp, htypes) {
+# A source file: its characters, lines, tokens of the live code and their
+# analysis (functions, statements).
+parse_file <- function(path, cpp) {
   bytes <- readBin(path, "raw", file.info(path)$size)
   ch <- rawToChar(bytes, multiple = TRUE)
   line_of <- cumsum(c(1L, ch[-length(ch)] == "\n"))
   lines <- strsplit(rawToChar(bytes), "\n", fixed = TRUE)[[1]]
   live <- live_lines(lines, cpp, dirname(path))
   tk <- tokenize(ch, line_of, live)
-  an <- analyse(tk)
+  list(path = path, ch = ch, line_of = line_of, lines = lines, tk = tk,
+       an = analyse(tk))
+}
+
+## ---- functions whose callers only test the sign -------------------------------
+#
+# lit_inc turns "return -1;" into "return -2;".  Where every use of the
+# function's value in the package only tests it against 0 or a literal
+# that is not negative (f() != 0, f() < 0, if (f()), !f(), rc = f() with
+# every use of rc such a test, or return f() from a function of the same
+# kind), -2 does what -1 does, and the mutant is not derived (see
+# README.md).  A function whose name is used otherwise (as a pointer, an
+# argument, in arithmetic, compared with -1 as spec.c does) keeps it.
+sign_only_functions <- function(parsed) {
+  rel <- c("<", "<=", ">", ">=", "==", "!=")
+  # enum members with a value that is not negative: they compare like literals
+  nonneg <- character()
+  for (p in parsed) {
+    txt <- p$tk$text
+    for (k in which(txt == "enum")) {
+      o <- if (txt[[k + 1]] == "{") k + 1 else if (txt[[k + 2]] == "{") k + 2 else NA
+      if (is.na(o)) next
+      j <- o + 1
+      while (j < p$an$match[[o]]) {
+        if (p$tk$type[[j]] == "id" && txt[[j - 1]] %in% c("{", ",") &&
+            !(txt[[j + 1]] == "=" && txt[[j + 2]] == "-")) nonneg <- c(nonneg, txt[[j]])
+        j <- j + 1
+      }
+    }
+  }
+  # (a static function's name counts in its own file only: "static int
+  # seed()" in settings.c is not report.c's local "seed")
+  statics <- lapply(parsed, function(p) {
+    txt <- p$tk$text
+    unlist(lapply(p$an$fns, function(f) {
+      h <- f[[1]] - 1; j <- h - 1
+      while (j >= 1 && !txt[[j]] %in% c(";", "}", ")", "static")) j <- j - 1
+      if (j >= 1 && txt[[j]] == "static") txt[[h]]
+    }))
+  })
+  defined <- unique(unlist(lapply(parsed, function(p)
+    vapply(p$an$fns, function(f) p$tk$text[[f[[1]] - 1]], ""))))
+  ok <- setNames(rep(TRUE, length(defined)), defined)
+  ok[sprintf("%d:%s", rep(seq_along(statics), lengths(statics)), unlist(statics))] <- TRUE
+  key <- function(i, name) {
+    if (name %in% statics[[i]]) sprintf("%d:%s", i, name) else name
+  }
+  # how the value of tokens a..b (a call or a variable) is used in p:
+  # "ok", "bad", or "ret" (returned by its function)
+  use_of <- function(p, a, b, vars = TRUE) {
+    txt <- p$tk$text; ty <- p$tk$type; mp <- p$an$match
+    nx <- txt[[b + 1]]; pv <- txt[[a - 1]]
+    lit <- function(j) (ty[[j]] == "num") || txt[[j]] %in% nonneg
+    if (nx %in% rel) return(if (lit(b + 2)) "ok" else "bad")
+    if (pv %in% rel) return(if (lit(a - 2) && !txt[[a - 3]] %in% c("-", "+")) "ok" else "bad")
+    if (pv %in% c("!", "&&", "||") || nx %in% c("&&", "||", "?")) return("ok")
+    cond <- function(o) o > 1 && txt[[o - 1]] %in% c("if", "while", "for")
+    if (pv == "(" && nx == ")" && mp[[a - 1]] == b + 1 && cond(a - 1)) return("ok")
+    if (pv == "return" && nx == ";") return("ret")
+    if (nx == ";" && (pv %in% c(";", "{", "}", "else") ||
+                      (pv == ")" && (cond(mp[[a - 1]]) ||
+                                     (txt[[a - 2]] == "void" && txt[[a - 3]] == "("))))) return("ok")
+    if (vars && pv == "=" && nx %in% c(";", ",") && ty[[a - 2]] == "id" &&
+        !txt[[a - 3]] %in% c("*", ".", "->")) {
+      v <- txt[[a - 2]]; fn <- p$an$fn[[a]]
+      uses <- which(p$tk$text == v & p$tk$type == "id" & p$an$fn %in% fn)
+      res <- "ok"
+      for (j in uses) {
+        if (txt[[j + 1]] == "=" || (j == a - 2)) next
+        if (txt[[j - 1]] %in% c("int", "long", ",") && txt[[j + 1]] %in% c(";", ",")) next
+        u <- use_of(p, j, j, vars = FALSE)
+        if (u == "bad") return("bad")
+        if (u == "ret") res <- "ret"
+      }
+      return(res)
+    }
+    "bad"
+  }
+  repeat {
+    changed <- FALSE
+    for (i in seq_along(parsed)) {
+      p <- parsed[[i]]
+      txt <- p$tk$text; ty <- p$tk$type
+      heads <- vapply(p$an$fns, function(f) f[[1]] - 1, 0)
+      for (k in which(ty == "id" & txt %in% defined)) {
+        if (k %in% heads) next
+        f <- key(i, txt[[k]])
+        if (!isTRUE(ok[f])) next
+        g <- p$an$fn[[k]]
+        call <- k < length(txt) && txt[[k + 1]] == "("
+        if (is.na(g) && call) next          # a prototype
+        u <- if (call) use_of(p, k, p$an$match[[k + 1]]) else "bad"
+        if (u == "bad" || (u == "ret" && !isTRUE(ok[key(i, g)]))) {
+          ok[[f]] <- FALSE; changed <- TRUE
+        }
+      }
+    }
+    if (!changed) break
+  }
+  # by file: the functions of each whose callers only test the sign
+  lapply(seq_along(parsed), function(i) {
+    fns <- unique(vapply(parsed[[i]]$an$fns, function(f) parsed[[i]]$tk$text[[f[[1]] - 1]], ""))
+    fns[vapply(fns, function(f) isTRUE(ok[key(i, f)]), NA)]
+  })
+}
+
+derive_file <- function(p, htypes, sign_only) {
+  ch <- p$ch; line_of <- p$line_of; lines <- p$lines; tk <- p$tk; an <- p$an
+  path <- p$path
   muts <- list()
   add <- function(k, op, from, to, repl) {
     muts[[length(muts) + 1]] <<- list(fn = an$fn[[k]], op = op, from = from,
@@ -766,7 +881,7 @@ derive_file <- function(path, cpp, htypes) {
   for (s in an$stmts) {
     add(s[[1]], "stmt_del", tk$start[[s[[1]]]], tk$end[[s[[2]]]], ";")
   }
-  derive_more(tk, an, ch, lines, htypes, add)
+  derive_more(tk, an, ch, lines, htypes, add, sign_only)
   for (f in an$ifs) {
     # a condition that is a comparison is mutated by the relational swaps
     # already ("if (a == b)" negated is rel_eq_ne); negate only the others
@@ -794,7 +909,7 @@ derive_file <- function(path, cpp, htypes) {
 
 # The operators flag_drop, jump_del, lit_inc, lit_zero, str_empty, str_char,
 # errno_swap and arg_swap (see the header), through add(k, op, from, to, repl).
-derive_more <- function(tk, an, ch, lines, htypes, add) {
+derive_more <- function(tk, an, ch, lines, htypes, add, sign_only) {
   txt <- tk$text; ty <- tk$type; mp <- an$match; n <- nrow(tk)
   st <- tk$start; en <- tk$end
   fnv <- ifelse(is.na(an$fn), "", an$fn)
@@ -863,7 +978,16 @@ derive_more <- function(tk, an, ch, lines, htypes, add) {
     if ((k < n && txt[[k + 1]] %in% rel) || txt[[j]] %in% rel) next
     lit <- int_literal(txt[[k]])
     if (is.null(lit)) next
-    add(k, "lit_inc", st[[k]], en[[k]], lit$write(lit$value + 1))
+    # "return -1" (or "return c ? x : -1") where the callers only test the
+    # sign: -2 is the same (sign_only_functions())
+    ret_m1 <- txt[[k]] == "1" && txt[[k - 1]] == "-" && j == k - 2 &&
+      txt[[k - 2]] %in% c("return", "?", ":") && txt[[k + 1]] %in% c(";", ":") &&
+      fnv[[k]] %in% sign_only && {
+        b <- k - 2
+        while (!txt[[b]] %in% c("return", ";", "{", "}")) b <- b - 1
+        txt[[b]] == "return"
+      }
+    if (!ret_m1) add(k, "lit_inc", st[[k]], en[[k]], lit$write(lit$value + 1))
     if (lit$value != 0) add(k, "lit_zero", st[[k]], en[[k]], paste0("0", lit$suffix))
   }
 
@@ -906,7 +1030,13 @@ derive_more <- function(tk, an, ch, lines, htypes, add) {
     vars <- fn_vars[[fnv[[k]]]]
     if (is.null(vars)) vars <- character()
     typ <- vapply(args, function(g) expr_type(tk, mp, g[[1]], g[[2]], vars, types), "")
+    # (the two strings of a comparison only tested for equality: swapped,
+    # the same test)
+    eq_only <- txt[[k]] %in% c("strcmp", "strncmp", "memcmp") &&
+      ((close < n - 1 && txt[[close + 1]] %in% c("==", "!=") && txt[[close + 2]] == "0") ||
+       (k > 1 && txt[[k - 1]] == "!"))
     for (i in seq_len(length(args) - 1)) {
+      if (eq_only && i == 1) next
       g1 <- args[[i]]; g2 <- args[[i + 1]]
       a1 <- text_of(g1[[1]], g1[[2]]); a2 <- text_of(g2[[1]], g2[[2]])
       if (a1 == a2 || !same_type(typ[[i]], typ[[i + 1]], types$numeric)) next
@@ -929,8 +1059,10 @@ headers <- sort(list.files(opt$src, pattern = "\\.h$", full.names = TRUE))
 htypes <- list(vars = character(), funs = character(), members = character(),
                numeric = character(), strings = character())
 for (h in headers) htypes <- combine_types(htypes, header_types(h))
+parsed <- lapply(files, parse_file, cpp = opt$cpp)
+sign_only <- sign_only_functions(parsed)
 all <- list()
-for (f in files) all <- c(all, derive_file(f, opt$cpp, htypes))
+for (i in seq_along(parsed)) all <- c(all, derive_file(parsed[[i]], htypes, sign_only[[i]]))
 ids <- vapply(all, `[[`, "", "id")
 if (anyDuplicated(ids)) stop("duplicate mutant ids: ", paste(ids[duplicated(ids)], collapse = " "))
 

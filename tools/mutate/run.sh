@@ -6,11 +6,14 @@
 #
 # Derives the mutants from the current sources (mutants.R), builds the
 # package once into a base library, then for each mutant recompiles only the
-# mutated file, replays the fuzz corpora through the libFuzzer harnesses that
-# link it (tools/fuzz), runs tools/ctest's test_claims for src/claims.c,
-# relinks port4me.so into a copy of the installed package, runs tools/ctest
-# for src/freeport.c, and the testthat suite (suite.R: fastest files first,
-# NOT_CRAN=true), stopping at the first failure.
+# mutated file and runs, stopping at the first failure: tools/ctest's
+# test_claims for src/claims.c and src/claims-posix.c; the core programs of
+# tools/ctest (test_settings, test_cli, test_modes) that link the file; the
+# fuzz corpora through the libFuzzer harnesses that link it (tools/fuzz);
+# then relinks port4me.so into a copy of the installed package, runs
+# tools/ctest's socket tests for src/freeport.c, and the testthat suite
+# (suite.R: the files that exercise the file first, then fastest first;
+# NOT_CRAN=true).
 # Ends with "mutants: K killed, S survived, E equivalent, B stillborn" and
 # exits 1 if a mutant not listed in tools/mutate/equivalent.txt survived
 # (2 when the tool itself cannot run).  Never writes to PKGDIR.
@@ -146,20 +149,37 @@ else
   t_suite=$(( $(date +%s) - t0 ))
 fi
 # The order of the test files: fastest first, except that for a mutant of a
-# file below, the test files that exercise that file come first.
+# file below, the test files that exercise that file come first: those
+# whose names match the first pattern, then those whose text matches the
+# second (fastest first within each).
 cut -f1 "$work/times" > "$work/order"
-focus() {
+focus() {  # prints "NAMES<TAB>TEXT" (two extended regular expressions)
   case $1 in
-    claims.c) echo 'reserve' ;;
-    freeport.c) echo 'sf_run|sf_eval|listen_on|serverSocket' ;;
+    claims.c|claims-posix.c) printf '%s\t%s\n' '^test-claims' 'reserve|release' ;;
+    freeport.c) printf '%s\t%s\n' '^test-(free|socket-failures)\.R$' \
+                  'hold_port|free_ports|listen_on|sf_run|sf_eval|serverSocket' ;;
+    settings.c|value.c|table.c|show.c|spec.c|unsafe.c|error.c)
+      printf '%s\t%s\n' '^test-(settings|invalid-input|port-specs)\.R$' '' ;;
+    hash.c|portset.c|lcg.c|stream.c)
+      printf '%s\t%s\n' '^test-(reference|settings|port-specs)\.R$' '' ;;
+    cli.c) printf '%s\t%s\n' '^test-cli\.R$' '' ;;
+    report.c) printf '%s\t%s\n' '^test-debug\.R$' '' ;;
+    modes.c) printf '%s\t%s\n' '^test-(free|debug)\.R$' 'reserve|release' ;;
+    port4me.c|conditions.c)
+      printf '%s\t%s\n' '^test-(call-layer|invalid-input)\.R$' '' ;;
   esac
 }
 for f in $(cut -f3 "$index" | sort -u); do
-  pat=$(focus "$f")
-  [ -n "$pat" ] || continue
-  while read -r t; do
-    grep -qE "$pat" "$tdir/$t" && echo "$t"
-  done < "$work/order" > "$work/order.$f"
+  names="" text=""
+  IFS=$'\t' read -r names text < <(focus "$f")
+  [ -n "${names:-}" ] || continue
+  {
+    grep -E "$names" "$work/order"
+    while read -r t; do
+      printf '%s\n' "$t" | grep -qE "$names" && continue
+      [ -n "$text" ] && grep -qE "$text" "$tdir/$t" && echo "$t"
+    done < "$work/order"
+  } > "$work/order.$f"
   grep -vxF -f "$work/order.$f" "$work/order" >> "$work/order.$f"
 done
 timeout_s=${MUTATE_TIMEOUT:-$(( 3 * t_suite + 60 ))}
@@ -168,10 +188,11 @@ echo "baseline suite: ${t_suite} s; per-mutant timeout ${timeout_s} s"
 ct_timeout=0
 if awk -F'\t' '$3 == "freeport.c" && $5 == "run"' "$index" | grep -q .; then
   mkdir -p "$work/ct/tools/ctest" "$work/ct/src" "$work/ct/tests/testthat"
-  cp "$pkg/tools/ctest/test_freeport.c" "$work/ct/tools/ctest/"
+  cp "$pkg/tools/ctest/test_freeport.c" "$pkg/tools/ctest/ctest.h" "$work/ct/tools/ctest/"
   # a mutant may compile with a warning; -Werror would call that a kill
   sed 's/ -Werror\b//' "$pkg/tools/ctest/Makefile" > "$work/ct/tools/ctest/Makefile"
-  cp "$pkg/src/freeport.h" "$pkg/src/freeport.c" "$pkg/src/portset.h" "$work/ct/src/"
+  cp "$pkg/src/freeport.h" "$pkg/src/freeport.c" "$pkg/src/portset.h" \
+    "$pkg/src/platform.h" "$pkg/src/error.h" "$work/ct/src/"
   cp "$pkg/tests/testthat/socket-shim.c" "$work/ct/tests/testthat/"
   # the socket tests of tools/ctest/run.sh (its claims and settings tests
   # are not about freeport.c)
@@ -196,20 +217,72 @@ CHECK
 fi
 
 cl_timeout=0
-if awk -F'\t' '$3 == "claims.c" && $5 == "run"' "$index" | grep -q .; then
-  mkdir -p "$work/cl"
-  echo "=== baseline: tools/ctest/test_claims on the unmutated src/claims.c"
+if awk -F'\t' '($3 == "claims.c" || $3 == "claims-posix.c") && $5 == "run"' "$index" | grep -q .; then
+  echo "=== baseline: tools/ctest/test_claims on the unmutated claims code"
   t0=$(date +%s)
-  if ! { bash "$here/ctest-claims.sh" prepare "$pkg/tools/ctest/test_claims.c" \
-           "$work/build/src" "$work/cl/test_claims.o" &&
+  if ! { bash "$here/ctest-claims.sh" prepare "$pkg/tools/ctest" \
+           "$work/build/src" "$work/cl/obj" &&
          env TMPDIR="$work/tmp" bash "$here/ctest-claims.sh" run \
-           "$work/build/src" "$work/cl/test_claims.o" "$work/cl/base"; } \
+           "$work/build/src" "$work/cl/obj" "$work/cl/base"; } \
        > "$work/cl.log" 2>&1; then
     cat "$work/cl.log"; echo "test_claims fails on the unmutated code" >&2; exit 2
   fi
   t_cl=$(( $(date +%s) - t0 ))
   cl_timeout=${MUTATE_TIMEOUT:-$(( 3 * t_cl + 30 ))}
   echo "baseline test_claims: ${t_cl} s; timeout ${cl_timeout} s"
+fi
+
+# The core programs of tools/ctest (test_settings, test_cli, test_modes),
+# each on the src files its Makefile variable names (SETTINGS_SRC, CLI_SRC,
+# MODES_SRC): a mutant of a file that one of them links meets it first,
+# built from the mutated copy with AddressSanitizer, UBSan and locals
+# pattern-initialised (the Makefile's ASAN_FLAGS, without -Werror: a
+# warning in a mutant is no test failure).  The unchanged files and the
+# tests are compiled once here.
+core_progs=()
+declare -A core_src=() core_timeout=()
+core_mk=$pkg/tools/ctest/Makefile
+if [ -f "$core_mk" ]; then
+  core_vars=$(printf 'p4m-vars:\n\t@echo "settings $(notdir $(SETTINGS_SRC))"; echo "cli $(notdir $(CLI_SRC))"; echo "modes $(notdir $(MODES_SRC))"; echo "flags $(ASAN_FLAGS)"\n' |
+              make -s --no-print-directory -C "$pkg/tools/ctest" -f Makefile -f - p4m-vars) ||
+    { echo "cannot read the core sources from $core_mk" >&2; exit 2; }
+  read -r -a core_flags < <(printf '%s\n' "$core_vars" | sed -n 's/^flags //p')
+  core_flags=(-std=c99 -Wall -Wextra -pedantic -Wstrict-prototypes -g "${core_flags[@]}")
+  mutated=" $(awk -F'\t' '$5 == "run" { print $3 }' "$index" | sort -u | tr '\n' ' ')"
+  for p in settings cli modes; do
+    core_src[$p]=$(printf '%s\n' "$core_vars" | sed -n "s/^$p //p")
+    [ -n "${core_src[$p]}" ] && [ -f "$pkg/tools/ctest/test_$p.c" ] ||
+      { echo "cannot read the sources of test_$p from $core_mk" >&2; exit 2; }
+    for f in ${core_src[$p]}; do
+      case $mutated in *" $f "*) core_progs+=("$p"); break ;; esac
+    done
+  done
+fi
+if [ "${#core_progs[@]}" -gt 0 ]; then
+  echo "=== baseline: tools/ctest's ${core_progs[*]/#/test_} on the unmutated code"
+  co=$work/core
+  mkdir -p "$co/obj"
+  for p in "${core_progs[@]}"; do
+    for f in test_$p.c ${core_src[$p]}; do
+      o=$co/obj/${f%.c}.o
+      [ -f "$o" ] && continue
+      c=$work/build/src/$f
+      [ "$f" = "test_$p.c" ] && c=$pkg/tools/ctest/$f
+      "$CC" "${core_flags[@]}" -I"$work/build/src" -c "$c" -o "$o" \
+        >> "$co/build.log" 2>&1 || { cat "$co/build.log"; echo "cannot build test_$p" >&2; exit 2; }
+    done
+    objs=("$co/obj/test_$p.o")
+    for f in ${core_src[$p]}; do objs+=("$co/obj/${f%.c}.o"); done
+    "$CC" "${core_flags[@]}" "${objs[@]}" -lm -o "$co/test_$p" >> "$co/build.log" 2>&1 ||
+      { cat "$co/build.log"; echo "cannot link test_$p" >&2; exit 2; }
+    t0=$(date +%s)
+    if ! (cd "$co" && env TMPDIR="$work/tmp" "${isolate[@]}" "$co/test_$p") > "$co/run_$p.log" 2>&1; then
+      tail -n 30 "$co/run_$p.log"; echo "test_$p fails on the unmutated code" >&2; exit 2
+    fi
+    secs=$(( $(date +%s) - t0 ))
+    core_timeout[$p]=${MUTATE_TIMEOUT:-$(( 3 * secs + 30 ))}
+    echo "test_$p: $(tail -n 1 "$co/run_$p.log"); timeout ${core_timeout[$p]} s"
+  done
 fi
 
 # The fuzz corpora: a mutant of a file that a libFuzzer harness of
@@ -230,10 +303,16 @@ fz_env=(env ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 fz_run_opts=(-runs=1 -timeout=10 -rss_limit_mb=2048)
 if [ -f "$fz_sh" ]; then
-  read -r -a all_t < <(sed -nE 's/^targets=\((.*)\)[[:space:]]*$/\1/p' "$fz_sh")
+  # (run.sh's own assignments of targets, core and sources, evaluated
+  # with $src standing for the source folder)
+  fz_decl=$(sed -n '/^targets=(/,/^)[[:space:]]*$/p' "$fz_sh")
+  read -r -a all_t < <(src=SRC; eval "$fz_decl" 2>/dev/null && echo "${targets[@]}")
   while IFS=$'\t' read -r t files; do
-    fz_src[$t]=$(printf '%s\n' "$files" | sed 's|\$src/||g')
-  done < <(sed -nE 's/^[[:space:]]*\[([A-Za-z0-9_]+)\]="(.*)"[[:space:]]*$/\1\t\2/p' "$fz_sh")
+    fz_src[$t]=$files
+  done < <(src=SRC; eval "$fz_decl" 2>/dev/null &&
+           for t in "${targets[@]}"; do
+             printf '%s\t%s\n' "$t" "$(echo ${sources[$t]} | sed 's|SRC/||g')"
+           done)
   [ "${#all_t[@]}" -gt 0 ] || { echo "cannot read the fuzz targets from $fz_sh" >&2; exit 2; }
   mutated=" $(awk -F'\t' '$5 == "run" { print $3 }' "$index" | sort -u | tr '\n' ' ')"
   for t in "${all_t[@]}"; do
@@ -271,7 +350,7 @@ if [ "${#fz_targets[@]}" -gt 0 ]; then
     done
     objs=("$fz/obj/fuzz_$t.o")
     for f in ${fz_src[$t]}; do objs+=("$fz/obj/${f%.c}.o"); done
-    "$FZ_CC" "${fz_ldflags[@]}" "${objs[@]}" -o "$fz/fuzz_$t" >> "$fz/build.log" 2>&1 ||
+    "$FZ_CC" "${fz_ldflags[@]}" "${objs[@]}" -lm -o "$fz/fuzz_$t" >> "$fz/build.log" 2>&1 ||
       { cat "$fz/build.log"; echo "cannot link fuzz_$t" >&2; exit 2; }
     inputs=("$fz/in_$t"/*)
     [ -e "${inputs[0]}" ] || { echo "fuzz_$t: no corpus to replay" >&2; exit 2; }
@@ -367,7 +446,7 @@ fuzz_replay() {
     for f in ${fz_src[$t]}; do
       if [ "$f" = "$file" ]; then objs+=("$d/fz/${f%.c}.o"); else objs+=("$work/fz/obj/${f%.c}.o"); fi
     done
-    if ! "$FZ_CC" "${fz_ldflags[@]}" "${objs[@]}" -o "$d/fz/fuzz_$t" >> "$d/fz/build.log" 2>&1; then
+    if ! "$FZ_CC" "${fz_ldflags[@]}" "${objs[@]}" -lm -o "$d/fz/fuzz_$t" >> "$d/fz/build.log" 2>&1; then
       status=stillborn; detail="fuzz_$t: $(grep -m1 error "$d/fz/build.log")"; return
     fi
     inputs=("$work/fz/in_$t"/*)
@@ -377,6 +456,32 @@ fuzz_replay() {
     if [ "$status" = killed ] && grep -q "ERROR: libFuzzer: timeout" "$d/fz/replay_$t.log"; then
       status=timeout; detail="fuzz_$t replay: an input ran over 10 s"
     fi
+    [ "$status" = survived ] || return
+  done
+}
+
+# core_stage FILE: in run_one, each core program of tools/ctest that links
+# FILE, rebuilt with the mutated FILE, run once.
+core_stage() {
+  local file=$1 p f objs
+  for p in "${core_progs[@]}"; do
+    case " $(echo ${core_src[$p]}) " in *" $file "*) ;; *) continue ;; esac
+    mkdir -p "$d/core"
+    if [ ! -f "$d/core/${file%.c}.o" ] &&
+       ! "$CC" "${core_flags[@]}" -I"$d/src" -c "$d/src/$file" \
+           -o "$d/core/${file%.c}.o" >> "$d/core/build.log" 2>&1; then
+      status=stillborn; detail="test_$p: $(grep -m1 error "$d/core/build.log")"; return
+    fi
+    objs=("$work/core/obj/test_$p.o")
+    for f in ${core_src[$p]}; do
+      if [ "$f" = "$file" ]; then objs+=("$d/core/${f%.c}.o"); else objs+=("$work/core/obj/${f%.c}.o"); fi
+    done
+    if ! "$CC" "${core_flags[@]}" "${objs[@]}" -lm -o "$d/core/test_$p" >> "$d/core/build.log" 2>&1; then
+      status=stillborn; detail="test_$p: $(grep -m1 error "$d/core/build.log")"; return
+    fi
+    c_stage "${core_timeout[$p]}" "$d/core/run_$p.log" "test_$p" \
+      '^FAIL|runtime error|Sanitizer' \
+      env TMPDIR="$d/tmp" "${isolate[@]}" sh -c 'cd "$1" && exec ./"$2"' sh "$d/core" "test_$p"
     [ "$status" = survived ] || return
   done
 }
@@ -399,14 +504,16 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
     status=stillborn
     detail=$(grep -m1 -E "error" "$d/build.log")
   else
-    # the fuzz corpora first, where a harness links the file: fast
-    fuzz_replay "$file"
-    if [ "$status" = survived ] && [ "$file" = claims.c ]; then
-      # then the C tests of claims.c: most mutants die there in seconds
-      c_stage "$cl_timeout" "$d/cl.log" test_claims \
-        '^FAIL|runtime error|Sanitizer|make: \*\*\*' env TMPDIR="$d/tmp" \
-        bash "$here/ctest-claims.sh" run "$d/src" "$work/cl/test_claims.o" "$d/cl"
-    fi
+    case $file in
+      claims.c|claims-posix.c)
+        # the C tests of the claims first: most mutants die there in seconds
+        c_stage "$cl_timeout" "$d/cl.log" test_claims \
+          '^FAIL|runtime error|Sanitizer|make: \*\*\*' env TMPDIR="$d/tmp" \
+          bash "$here/ctest-claims.sh" run "$d/src" "$work/cl/obj" "$d/cl" "$file" ;;
+    esac
+    # then the core programs of tools/ctest, then the fuzz corpora: fast
+    [ "$status" = survived ] && core_stage "$file"
+    [ "$status" = survived ] && fuzz_replay "$file"
   fi
   if [ "$status" = survived ] &&
      ! (cd "$d/src" && eval "$link_cmd") >> "$d/build.log" 2>&1; then
