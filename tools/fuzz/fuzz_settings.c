@@ -594,7 +594,7 @@ static void m_add_dir(const char *base, const char *rest, int keep,
   char *d;
   CHECK(m.n_claims < P4M_MAX_CLAIMS_DIRS);
   d = m.claims[m.n_claims];
-  while (n > 1 && (base[n - 1] == '/' || base[n - 1] == '\\')) n--;
+  while (n > 1 && base[n - 1] == '/') n--;     /* a backslash is a name's */
   len = n + (n == 1 && base[0] == '/' ? 0 : 1) + strlen(rest);
   if (len >= P4M_PATH_MAX) return;                 /* too long */
   sprintf(d, "%.*s%s%s", (int) n, base, n == 1 && base[0] == '/' ? "" : "/",
