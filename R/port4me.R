@@ -241,14 +241,15 @@ run_c <- function(given, from, no_user) {
   env <- Sys.getenv(the$vars, unset = NA_character_, names = FALSE)
   # names in variables: C reads UTF-8 (and so, in the C locale, bytes as
   # UTF-8); in other sessions they are decoded from the native encoding
-  if (!utf8_session()) {
+  # (utf8_session() written out: this runs at every call)
+  if (!isTRUE(l10n_info()[["UTF-8"]]) && !c_locale()) {
     for (i in which(the$name_vars & !is.na(env))) {
       if (!is.na(y <- to_utf8(env[[i]]))) env[[i]] <- y
     }
   }
   # the account name is looked up only when it can matter
-  user_vars <- env[the$user_vars]
-  account <- if (no_user && all(is.na(user_vars) | !nzchar(user_vars)))
+  account <- if (no_user &&
+                 !any(nzchar(env[the$user_vars], keepNA = NA), na.rm = TRUE))
     account_name()
   .Call(R_port4me, given, from, env, account)
 }

@@ -7,8 +7,7 @@
 check_arg <- function(x, i) {
   # (i: the argument's place among port4me()'s arguments)
   row <- the$arg_rows[[i]]
-  t <- the$table
-  kind <- t$kind[[row]]
+  kind <- the$arg_kinds[[i]]
   # (atomic vectors only: anyNA() of a function is an error of its own)
   number <- (is.integer(x) || is.double(x)) && !is.object(x)
   one <- is.atomic(x) && length(x) == 1L && !is.na(x)

@@ -7,6 +7,7 @@ the <- new.env(parent = emptyenv())
   the$table <- t
   the$arg_rows <- which(!is.na(t$arg))        # the arguments of port4me()
   the$args <- t$arg[the$arg_rows]
+  the$arg_kinds <- t$kind[the$arg_rows]
   the$no_args <- vector("list", length(the$args))   # port4me()
   the$vars <- t$var[!is.na(t$var)]            # the variables R reads
   the$name_vars <- t$kind[!is.na(t$var)] == "name"   # decoded to UTF-8

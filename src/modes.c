@@ -101,7 +101,9 @@ static int open_claims(const p4m_config *cfg, const p4m_ops *ops,
     char base[P4M_PATH_MAX];
     c->poll = ops->poll;
     c->poll_ctx = ops->ctx;
-    if (d->base > 0) {   /* a runtime folder: its base must exist */
+    /* a runtime folder is made only where its base exists (a reader needs
+       no such test: the folder itself is looked for below) */
+    if (write && run->w < 0 && d->base > 0) {
       memcpy(base, d->dir, d->base);
       base[d->base] = '\0';
       if (!p4m_claims_exists(base)) continue;
