@@ -249,7 +249,7 @@ run_c <- function(given, from, no_user) {
   }
   # the account name is looked up only when it can matter
   account <- if (no_user &&
-                 !any(nzchar(env[the$user_vars], keepNA = NA), na.rm = TRUE))
+                 !any(nzchar(env[the$user_vars], keepNA = TRUE), na.rm = TRUE))
     account_name()
   .Call(R_port4me, given, from, env, account)
 }

@@ -6,23 +6,24 @@
 
 check_arg <- function(x, i) {
   # (i: the argument's place among port4me()'s arguments)
-  row <- the$arg_rows[[i]]
   kind <- the$arg_kinds[[i]]
-  # (atomic vectors only: anyNA() of a function is an error of its own)
-  number <- (is.integer(x) || is.double(x)) && !is.object(x)
-  one <- is.atomic(x) && length(x) == 1L && !is.na(x)
+  # an atomic vector that is no object (a factor, a date): only such a
+  # value is asked is.na() or anyNA() (those of a function are errors)
+  plain <- is.atomic(x) && !is.object(x)
+  one <- plain && length(x) == 1L && !is.na(x)
   ok <- switch(
     kind,
-    name = is.character(x) && !is.object(x) && one,
-    ports = (is.character(x) && !is.object(x) && one) || (number && !anyNA(x)),
-    count = , port = , seconds = number && one,
-    flag = is.logical(x) && !is.object(x) && one,
+    name = one && is.character(x),
+    ports = (one && is.character(x)) ||
+      (plain && (is.integer(x) || is.double(x)) && !anyNA(x)),
+    count = , port = , seconds = one && (is.integer(x) || is.double(x)),
+    flag = one && is.logical(x),
     FALSE
   )
-  if (!ok) bad_arg(row, describe(x))
+  if (!ok) bad_arg(the$arg_rows[[i]], describe(x))
   if (kind == "name") {
     y <- to_utf8(x)
-    if (is.na(y)) bad_arg(row, describe(x), undecodable(x))
+    if (is.na(y)) bad_arg(the$arg_rows[[i]], describe(x), undecodable(x))
     x <- y
   }
   x
