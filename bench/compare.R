@@ -130,11 +130,22 @@ verdict_test <- function(impl, port) {
   r <- run_impl(impl, c(PORT4ME_TEST = port))
   if (impl %in% c("bash", "bash-ss", "python")) {
     if (r$status == 0L) "free" else if (r$status == 1L && !nzchar(r$err)) "busy"
-    else paste("error:", r$err)
+    else paste("error:", short_error(r$err))
   } else {
     if (identical(r$out, "TRUE")) "free" else if (identical(r$out, "FALSE")) "busy"
-    else paste("error:", r$err)
+    else paste("error:", short_error(r$err))
   }
+}
+
+# The line of an error output that says what went wrong
+short_error <- function(err) {
+  msg <- strsplit(err, "\n", fixed = TRUE)[[1]]
+  msg <- msg[nzchar(msg)]
+  if (!length(msg)) return("(no message)")
+  # (a Python traceback ends with the exception and its message)
+  msg <- if (startsWith(msg[1], "Traceback")) msg[length(msg)] else msg[1]
+  msg <- sub("^Error in .*? : *", "", msg, perl = TRUE)
+  substr(sub("^(Error|ERROR): *", "", msg), 1, 100)
 }
 
 # What did a search do: "error" (with its first line), "timeout", or the
@@ -142,13 +153,7 @@ verdict_test <- function(impl, port) {
 verdict_search <- function(r, wrong = NULL) {
   if (r$timeout) return(sprintf("still running at the time limit, %.0f s", r$limit))
   if (r$status != 0L) {
-    msg <- strsplit(r$err, "\n", fixed = TRUE)[[1]]
-    msg <- msg[nzchar(msg)]
-    # (a Python traceback ends with the exception and its message)
-    msg <- if (startsWith(msg[1], "Traceback")) msg[length(msg)] else msg[1]
-    msg <- sub("^Error in .*? : *", "", msg, perl = TRUE)
-    msg <- sub("^(Error|ERROR): *", "", msg)
-    return(sprintf("error, %.2f s: %s", r$secs, substr(msg, 1, 100)))
+    return(sprintf("error, %.2f s: %s", r$secs, short_error(r$err)))
   }
   if (nzchar(r$err)) {
     return(sprintf("returns %s, %.2f s, with stderr: %s", r$out, r$secs,
