@@ -1199,6 +1199,27 @@ static void t_spec_reference_ports(void)
   }
 }
 
+/* p4m_set_count(): a block of 512 ports (8 words, counted at once when all
+ * full) with one port missing from any one of its words, and whole blocks */
+static void t_set_count(void)
+{
+  p4m_set s, hole;
+  unsigned w;
+  for (w = 0; w < 8u; w++) {
+    p4m_set_clear(&s);
+    p4m_set_clear(&hole);
+    p4m_set_add_range(&s, 1024u, 1535u);          /* the block of words 16..23 */
+    p4m_set_add(&hole, 1024u + 64u * w + 7u);
+    p4m_set_minus(&s, &hole);
+    CHECK(p4m_set_count(&s) == 511u, "a hole in word %u of a block: %lu", w,
+          (unsigned long) p4m_set_count(&s));
+  }
+  p4m_set_clear(&s);
+  p4m_set_add_range(&s, 512u, 2047u);
+  CHECK(p4m_set_count(&s) == 1536u, "three whole blocks: %lu",
+        (unsigned long) p4m_set_count(&s));
+}
+
 int main(void)
 {
   t_table_rows();
@@ -1226,6 +1247,7 @@ int main(void)
   t_test_and_release_read_nothing_else();
   t_claims_folders();
   t_spec_reference_ports();
+  t_set_count();
   reset();
   return ctest_done("test_settings");
 }

@@ -258,23 +258,33 @@ if [ -f "$core_mk" ]; then
     done
   done
 fi
+# baseline_build DIR CC CFLAGS LDFLAGS MAINDIR NAME SRCS: the program
+# DIR/NAME from MAINDIR/NAME.c and the unmutated SRCS (the build's copy),
+# their objects kept in DIR/obj for the mutants; CFLAGS and LDFLAGS name
+# arrays.  Exits 2 when that fails.
+baseline_build() {
+  local dir=$1 cc=$2 maindir=$5 name=$6 srcs=$7 f o c objs
+  local -n bb_cflags=$3 bb_ldflags=$4
+  for f in "$name.c" $srcs; do
+    o=$dir/obj/${f%.c}.o
+    [ -f "$o" ] && continue
+    c=$work/build/src/$f
+    [ "$f" = "$name.c" ] && c=$maindir/$f
+    "$cc" "${bb_cflags[@]}" -I"$work/build/src" -c "$c" -o "$o" \
+      >> "$dir/build.log" 2>&1 || { cat "$dir/build.log"; echo "cannot build $name" >&2; exit 2; }
+  done
+  objs=("$dir/obj/$name.o")
+  for f in $srcs; do objs+=("$dir/obj/${f%.c}.o"); done
+  "$cc" "${bb_ldflags[@]}" "${objs[@]}" -lm -o "$dir/$name" >> "$dir/build.log" 2>&1 ||
+    { cat "$dir/build.log"; echo "cannot link $name" >&2; exit 2; }
+}
 if [ "${#core_progs[@]}" -gt 0 ]; then
   echo "=== baseline: tools/ctest's ${core_progs[*]/#/test_} on the unmutated code"
   co=$work/core
   mkdir -p "$co/obj"
   for p in "${core_progs[@]}"; do
-    for f in test_$p.c ${core_src[$p]}; do
-      o=$co/obj/${f%.c}.o
-      [ -f "$o" ] && continue
-      c=$work/build/src/$f
-      [ "$f" = "test_$p.c" ] && c=$pkg/tools/ctest/$f
-      "$CC" "${core_flags[@]}" -I"$work/build/src" -c "$c" -o "$o" \
-        >> "$co/build.log" 2>&1 || { cat "$co/build.log"; echo "cannot build test_$p" >&2; exit 2; }
-    done
-    objs=("$co/obj/test_$p.o")
-    for f in ${core_src[$p]}; do objs+=("$co/obj/${f%.c}.o"); done
-    "$CC" "${core_flags[@]}" "${objs[@]}" -lm -o "$co/test_$p" >> "$co/build.log" 2>&1 ||
-      { cat "$co/build.log"; echo "cannot link test_$p" >&2; exit 2; }
+    baseline_build "$co" "$CC" core_flags core_flags "$pkg/tools/ctest" "test_$p" \
+      "${core_src[$p]}"
     t0=$(date +%s)
     if ! (cd "$co" && env TMPDIR="$work/tmp" "${isolate[@]}" "$co/test_$p") > "$co/run_$p.log" 2>&1; then
       tail -n 30 "$co/run_$p.log"; echo "test_$p fails on the unmutated code" >&2; exit 2
@@ -340,18 +350,8 @@ if [ "${#fz_targets[@]}" -gt 0 ]; then
           g=${f#./}; cp "$pkg/tools/fuzz/$sub/$t/$g" "$fz/in_$t/$sub-${g//\//_}"
         done
     done
-    for f in fuzz_$t.c ${fz_src[$t]}; do
-      o=$fz/obj/${f%.c}.o
-      [ -f "$o" ] && continue
-      c=$work/build/src/$f
-      [ "$f" = "fuzz_$t.c" ] && c=$pkg/tools/fuzz/$f
-      "$FZ_CC" "${fz_cflags[@]}" -I"$work/build/src" -c "$c" -o "$o" \
-        >> "$fz/build.log" 2>&1 || { cat "$fz/build.log"; echo "cannot build fuzz_$t" >&2; exit 2; }
-    done
-    objs=("$fz/obj/fuzz_$t.o")
-    for f in ${fz_src[$t]}; do objs+=("$fz/obj/${f%.c}.o"); done
-    "$FZ_CC" "${fz_ldflags[@]}" "${objs[@]}" -lm -o "$fz/fuzz_$t" >> "$fz/build.log" 2>&1 ||
-      { cat "$fz/build.log"; echo "cannot link fuzz_$t" >&2; exit 2; }
+    baseline_build "$fz" "$FZ_CC" fz_cflags fz_ldflags "$pkg/tools/fuzz" "fuzz_$t" \
+      "${fz_src[$t]}"
     inputs=("$fz/in_$t"/*)
     [ -e "${inputs[0]}" ] || { echo "fuzz_$t: no corpus to replay" >&2; exit 2; }
     t0=$(date +%s)
@@ -429,26 +429,38 @@ c_stage() {
   fi
 }
 
+# mutant_build DIR CC CFLAGS LDFLAGS MAIN OUT FILE SRCS LABEL: in run_one,
+# compile the mutated FILE once into DIR and link OUT from the object MAIN,
+# that object and the unmutated objects of the other SRCS (beside MAIN);
+# CFLAGS and LDFLAGS name arrays.  A step that fails makes the mutant
+# stillborn (returns 1).
+mutant_build() {
+  local dir=$1 cc=$2 main=$5 out=$6 file=$7 srcs=$8 label=$9 f objs
+  local -n mb_cflags=$3 mb_ldflags=$4
+  mkdir -p "$dir"
+  if [ ! -f "$dir/${file%.c}.o" ] &&
+     ! "$cc" "${mb_cflags[@]}" -I"$d/src" -c "$d/src/$file" \
+         -o "$dir/${file%.c}.o" >> "$dir/build.log" 2>&1; then
+    status=stillborn; detail="$label: $(grep -m1 error "$dir/build.log")"; return 1
+  fi
+  objs=("$main")
+  for f in $srcs; do
+    if [ "$f" = "$file" ]; then objs+=("$dir/${f%.c}.o"); else objs+=("${main%/*}/${f%.c}.o"); fi
+  done
+  if ! "$cc" "${mb_ldflags[@]}" "${objs[@]}" -lm -o "$out" >> "$dir/build.log" 2>&1; then
+    status=stillborn; detail="$label: $(grep -m1 error "$dir/build.log")"; return 1
+  fi
+}
+
 # fuzz_replay FILE: in run_one, each harness that links FILE, rebuilt with
 # the mutated FILE, over its corpus; a failure kills the mutant (a hang is a
 # timeout), a mutant that clang cannot compile is stillborn.
 fuzz_replay() {
-  local file=$1 t f objs inputs
+  local file=$1 t inputs
   for t in "${fz_targets[@]}"; do
     case " $(echo ${fz_src[$t]}) " in *" $file "*) ;; *) continue ;; esac
-    mkdir -p "$d/fz"
-    if [ ! -f "$d/fz/${file%.c}.o" ] &&
-       ! "$FZ_CC" "${fz_cflags[@]}" -I"$d/src" -c "$d/src/$file" \
-           -o "$d/fz/${file%.c}.o" >> "$d/fz/build.log" 2>&1; then
-      status=stillborn; detail="clang: $(grep -m1 error "$d/fz/build.log")"; return
-    fi
-    objs=("$work/fz/obj/fuzz_$t.o")
-    for f in ${fz_src[$t]}; do
-      if [ "$f" = "$file" ]; then objs+=("$d/fz/${f%.c}.o"); else objs+=("$work/fz/obj/${f%.c}.o"); fi
-    done
-    if ! "$FZ_CC" "${fz_ldflags[@]}" "${objs[@]}" -lm -o "$d/fz/fuzz_$t" >> "$d/fz/build.log" 2>&1; then
-      status=stillborn; detail="fuzz_$t: $(grep -m1 error "$d/fz/build.log")"; return
-    fi
+    mutant_build "$d/fz" "$FZ_CC" fz_cflags fz_ldflags "$work/fz/obj/fuzz_$t.o" \
+      "$d/fz/fuzz_$t" "$file" "${fz_src[$t]}" "fuzz_$t" || return
     inputs=("$work/fz/in_$t"/*)
     c_stage "${fz_timeout[$t]}" "$d/fz/replay_$t.log" "fuzz_$t replay" \
       'invariant failed|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' \
@@ -463,22 +475,11 @@ fuzz_replay() {
 # core_stage FILE: in run_one, each core program of tools/ctest that links
 # FILE, rebuilt with the mutated FILE, run once.
 core_stage() {
-  local file=$1 p f objs
+  local file=$1 p
   for p in "${core_progs[@]}"; do
     case " $(echo ${core_src[$p]}) " in *" $file "*) ;; *) continue ;; esac
-    mkdir -p "$d/core"
-    if [ ! -f "$d/core/${file%.c}.o" ] &&
-       ! "$CC" "${core_flags[@]}" -I"$d/src" -c "$d/src/$file" \
-           -o "$d/core/${file%.c}.o" >> "$d/core/build.log" 2>&1; then
-      status=stillborn; detail="test_$p: $(grep -m1 error "$d/core/build.log")"; return
-    fi
-    objs=("$work/core/obj/test_$p.o")
-    for f in ${core_src[$p]}; do
-      if [ "$f" = "$file" ]; then objs+=("$d/core/${f%.c}.o"); else objs+=("$work/core/obj/${f%.c}.o"); fi
-    done
-    if ! "$CC" "${core_flags[@]}" "${objs[@]}" -lm -o "$d/core/test_$p" >> "$d/core/build.log" 2>&1; then
-      status=stillborn; detail="test_$p: $(grep -m1 error "$d/core/build.log")"; return
-    fi
+    mutant_build "$d/core" "$CC" core_flags core_flags "$work/core/obj/test_$p.o" \
+      "$d/core/test_$p" "$file" "${core_src[$p]}" "test_$p" || return
     c_stage "${core_timeout[$p]}" "$d/core/run_$p.log" "test_$p" \
       '^FAIL|runtime error|Sanitizer' \
       env TMPDIR="$d/tmp" "${isolate[@]}" sh -c 'cd "$1" && exec ./"$2"' sh "$d/core" "test_$p"
