@@ -396,6 +396,15 @@ static void t_show(void)
 {
   char b[200], want[200];
   STR_IS(p4m_show("abc", b, sizeof b), "\"abc\"");
+  {
+    /* a buffer too small for any shown text is left empty, down to 1 byte */
+    size_t n;
+    for (n = 1; n < 8; n++) {
+      memset(b, 'x', sizeof b);
+      CHECK(p4m_show_text("abc", 1, b, n)[0] == '\0',
+            "p4m_show_text() into %lu bytes", (unsigned long) n);
+    }
+  }
   STR_IS(p4m_show("", b, sizeof b), "\"\"");
   STR_IS(p4m_show("a\"b\\c", b, sizeof b), "\"a\\\"b\\\\c\"");
   STR_IS(p4m_show("\t\x01\x7f\xc3\xa9~ ", b, sizeof b),
