@@ -31,6 +31,9 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#ifdef __linux__
+# include <sys/mount.h>
+#endif
 #include <sys/types.h>
 
 #ifdef _WIN32
@@ -405,6 +408,16 @@ static void test_not_claims(void)
         p4m_claims_release(&c, 40000, 1005, &err) == 1 &&
         exists(at("other/40000/9999999999")),
         "a folder that is not empty: check 0, take 2, left alone");
+#ifdef __linux__
+  /* a folder that is a mount point (rmdir says EBUSY): left alone too */
+  if (geteuid() == 0 && MKDIR(at("other/40002")) == 0 &&
+      mount("none", at("other/40002"), "tmpfs", 0, NULL) == 0) {
+    CHECK(p4m_claims_take(&c, 40002, 1000, 5, &until, &err) == 2 &&
+          p4m_claims_drop(&c, 40002, &err) == 1,
+          "a mount point: take 2, left alone: %s", err.message);
+    CHECK(umount(at("other/40002")) == 0, "unmounting the mount point");
+  }
+#endif
   CHECK(MKDIR(at("other/40001")) == 0 &&
         p4m_claims_take(&c, 40001, 1000, 5, &until, &err) == 0,
         "an empty folder is replaced: %s", err.message);
