@@ -290,6 +290,7 @@ static void t_search_first_port(void)
     CHECK(search() == 30845, "alice: not 30845");
     said("port 30845 counts as free (_PORT4ME_CHECK_AVAILABLE_PORTS_=any)", 0);
     said("port 19654", 1);                 /* nothing after the first */
+    said("claimed until", 1);              /* no reserve: no claim */
   }
   start(); env(P4M_PREPEND, "4321");
   if (ready(NULL, NULL)) CHECK(search() == 4321, "prepend: not 4321");
@@ -406,6 +407,18 @@ static void t_reserve(void)
   char want[600], mine[64];
   int fd, port;
   char text[16];
+  /* a folder that cannot be written to is passed over, with its reason */
+  make_dir(dir_b);
+  chmod(dir_b, 0755);
+  start(); env(P4M_RESERVE, "30");
+  if (ready(dir_b, dir_a)) {
+    CHECK(search() == 30845, "reserve past a folder open to others");
+    snprintf(want, sizeof want, "claims folder %s cannot be written to: "
+             "claims folder '%.200s' is not used", dir_b, dir_b);
+    said(want, 0);
+  }
+  remove_claims(dir_a);
+  chmod(dir_b, 0700);
   start(); env(P4M_RESERVE, "30");
   snprintf(mine, sizeof mine, "%.3f %ld\n", NOW + 30, (long) getpid());
   if (ready(dir_a, NULL)) {
