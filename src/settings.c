@@ -93,8 +93,7 @@ static int seed(const p4m_input *in, p4m_config *cfg, p4m_error *e)
   }
   if (p4m_check_name(P4M_USER, cfg->user_from, cfg->user, e) != 0) return -1;
 
-  cfg->tool = NULL;
-  cfg->tool_from = NULL;
+  /* (tool and tool_from are NULL: p4m_configure() set them so) */
   if (gt->from != P4M_FROM_NONE) {
     if (gt->text[0] != '\0') {
       cfg->tool = gt->text;
