@@ -810,6 +810,35 @@ static void test_trusted_path(void)
           "'..' of the root: %s", err.message);
   }
 
+  /* a root folder open to others (made so by chroot, as root): refused,
+     and the descriptor of "/" is closed again (the lowest free descriptor
+     is the same before and after: /proc is not there to count them) */
+  if (root) {
+    int status = -1;
+    pid_t pid;
+    CHECK(mkdir(at("open-root"), 0700) == 0 &&
+          chmod(at("open-root"), 0777) == 0, "the folder of the chroot");
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+      int before, after;
+      if (chroot(at("open-root")) != 0 || chdir("/") != 0) _exit(10);
+      before = dup(1);
+      close(before);
+      p4m_claims_init(&c);
+      if (p4m_claims_open_read(&c, "/claims", &err) != -1 ||
+          !is_refusal(&err, "'/' on its path is writable"))
+        _exit(11);
+      after = dup(1);
+      close(after);
+      _exit(after == before ? 0 : 12);
+    }
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0, "a root open to others is refused and "
+          "its descriptor closed (status %d)",
+          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  }
+
   /* swapped for a link after opening: the folder that was opened is used */
   CHECK(open_rel(&c, "xdg/port4me", 1) == 0 &&
         rename(at("xdg"), at("xdg-old")) == 0 &&

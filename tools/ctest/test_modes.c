@@ -361,8 +361,9 @@ static void t_no_free_port(void)
   write_claim(dir_a, 19654, claim_text(100, 1));
   start(); env(P4M_INCLUDE, "30845,19654"); env(P4M_EXCLUDE_UNSAFE, "");
   if (ready(dir_a, NULL)) {
-    CHECK(search() == -2 && err.kind == P4M_E_NO_PORT && err.source == NULL,
-          "two claimed: no error");
+    CHECK(search() == -2 && err.kind == P4M_E_NO_PORT && err.source == NULL
+          && err.err == 0 && err.step == NULL,
+          "two claimed: no error, or an errno or a step (%d)", err.err);
     CHECK(strcmp(err.message, "No free port found: every port of the stream "
                  "was checked (2 distinct ports) and none is free; 2 of them "
                  "are claimed by other port4me calls of yours") == 0,
@@ -372,7 +373,8 @@ static void t_no_free_port(void)
   in.given[P4M_MAX_TRIES].from = P4M_FROM_OPTION;
   in.given[P4M_MAX_TRIES].text = "1";
   if (ready(dir_a, NULL)) {
-    CHECK(search() == -2 && strcmp(err.message, "No free port found after "
+    CHECK(search() == -2 && err.err == 0 && err.step == NULL &&
+          strcmp(err.message, "No free port found after "
                                    "checking 1 distinct port "
                                    "(--max-tries = 1); 1 of them is "
                                    "claimed by other port4me calls of "
