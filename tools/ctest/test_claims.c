@@ -810,6 +810,32 @@ static void test_trusted_path(void)
           "'..' of the root: %s", err.message);
   }
 
+  /* links whose targets, put in front of what is left of the path, do
+     not fit in the walk's buffer (twice the longest path): the first
+     (3999 bytes) fits, the second (408 bytes) then does not, since 7960
+     bytes are left after it: ENAMETOOLONG, not a path cut short or
+     written past the buffer */
+  {
+    static char path[P4M_PATH_MAX], t1[P4M_PATH_MAX], t2[P4M_PATH_MAX];
+    size_t n = 0, k;
+    n = (size_t) snprintf(path, sizeof path, "%s/long-1", base);
+    while (n + 9 < 4000) { memcpy(path + n, "/.", 2); n += 2; }
+    memcpy(path + n, "/claims", 8);
+    n = (size_t) snprintf(t1, sizeof t1, "long-2");
+    while (n + 2 < 4000) { memcpy(t1 + n, "/.", 2); n += 2; }
+    t1[n] = '\0';
+    for (k = 0; k < 400; k += 2) memcpy(t2 + k, "./", 2);
+    memcpy(t2 + k, "long-dir", 9);
+    CHECK(mkdir(at("long-dir"), 0700) == 0 && symlink(t1, at("long-1")) == 0
+          && symlink(t2, at("long-2")) == 0, "the links of the long path");
+    p4m_claims_init(&c);
+    CHECK(p4m_claims_open_write(&c, path, &err) == -1 &&
+          err.err == ENAMETOOLONG && err.step != NULL &&
+          strcmp(err.step, "open claims folder") == 0 &&
+          !exists(at("long-dir/claims")),
+          "links too long for the walk: %s", err.message);
+  }
+
   /* a root folder open to others (made so by chroot, as root): refused,
      and the descriptor of "/" is closed again (the lowest free descriptor
      is the same before and after: /proc is not there to count them) */
@@ -990,13 +1016,26 @@ static void test_descriptors(void)
     struct stat st;
     struct rlimit rl;
     double until;
-    int bad = 0, lowest;
+    int bad = 0, lowest, k;
     close(0);
     if (open_rel(&c, "fds", 1) != 0 ||
         p4m_claims_take(&c, 7000, 1000, 100, &until, &err) != 0)
       bad |= 1;
     p4m_claims_close(&c);
     if (fstat(0, &st) == 0) bad |= 2;   /* closed again */
+    /* a stale EINTR in errno (left by an earlier interrupted call) does
+       not make the lock be opened twice when it gets descriptor 0: the
+       depth of the folder decides which of the two lowest free
+       descriptors the lock gets, so both parities are tried (the folders
+       exist first: a mkdir would set errno) */
+    if (open_rel(&c, "fds/a/b", 1) != 0) bad |= 1;
+    p4m_claims_close(&c);
+    for (k = 0; k < 2; k++) {
+      errno = EINTR;
+      if (open_rel(&c, k == 0 ? "fds/a" : "fds/a/b", 1) != 0) bad |= 1;
+      p4m_claims_close(&c);
+      if (fstat(0, &st) == 0) bad |= 2;
+    }
     /* no descriptor left: an error with errno and step */
     if (open_rel(&c, "fds", 1) != 0) bad |= 4;
     lowest = dup(1);
