@@ -1,9 +1,13 @@
-/* The one registration table of the package's native routines. */
+/* The one registration table of the package's native routines.  The
+   package is compiled with $(C_VISIBILITY) (src/Makevars): no symbol but
+   R_init_port4me leaves the library, so calls between its files are direct
+   (no PLT), and its names cannot clash with another library's. */
 #define R_NO_REMAP
 #define STRICT_R_HEADERS
 #include <R.h>
 #include <Rinternals.h>
 #include <R_ext/Rdynload.h>
+#include <R_ext/Visibility.h>
 #include "port4me.h"
 #include "freeport.h"
 
@@ -16,7 +20,7 @@ static const R_CallMethodDef call_methods[] = {
   {NULL, NULL, 0}
 };
 
-void R_init_port4me(DllInfo *dll)
+void attribute_visible R_init_port4me(DllInfo *dll)
 {
   R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
   R_useDynamicSymbols(dll, FALSE);
