@@ -450,6 +450,15 @@ static void test_not_claims(void)
   CHECK(open_rel(&c, "badlock", 1) == -1 && !c.usable &&
         strcmp(err.step, "lock claims folder") == 0 && fds_are(fds),
         "write: %s", err.message);
+#ifndef _WIN32
+  /* a FIFO opens (O_RDWR | O_NONBLOCK) where a folder does not: it is
+     refused after the open, and its descriptor closed */
+  CHECK(MKDIR(at("fifolock")) == 0 && mkfifo(at("fifolock/.lock"), 0600) == 0
+        && open_rel(&c, "fifolock", 1) == -1 && !c.usable &&
+        strcmp(err.step, "lock claims folder") == 0 &&
+        strstr(err.message, "is not a file") != NULL && fds_are(fds),
+        "a FIFO as the lock: %s", err.message);
+#endif
 }
 
 /* ------------------------------------------------------------------ */
