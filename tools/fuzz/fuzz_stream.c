@@ -206,6 +206,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       seen_at[p] = i + 1;
       first[i] = p;
     }
+    /* after one period a cache holds it, in order, and serves from now on */
+    if (cached) {
+      CHECK(a.n_seen == count);
+      for (i = 0; i < count; i++) CHECK(cache_buf[i] == first[i]);
+    }
     for (i = 0; i < count; i++) CHECK(p4m_stream_next(&a) == first[i]);
     for (i = 0; i < count && i < 100; i++)
       CHECK(p4m_stream_next(&a) == first[i]);
