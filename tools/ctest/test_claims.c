@@ -75,6 +75,20 @@ int __wrap_fcntl(int fd, int cmd, ...)
   if (cmd == F_SETLK && fl->l_type == F_WRLCK) n_locks++;
   return __real_fcntl(fd, cmd, fl);
 }
+/* fchmodat(), wrapped (-Wl,--wrap=fchmodat): fails once with
+   fail_fchmodat when that is set */
+static int fail_fchmodat = 0;
+int __real_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
+int __wrap_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
+int __wrap_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+  if (fail_fchmodat != 0) {
+    errno = fail_fchmodat;
+    fail_fchmodat = 0;
+    return -1;
+  }
+  return __real_fchmodat(dirfd, path, mode, flags);
+}
 #endif
 
 static char base[1024];
@@ -268,7 +282,10 @@ static void test_open(void)
   memset(longdir, 'x', sizeof longdir);
   longdir[0] = SEP[0];
   longdir[P4M_PATH_MAX] = '\0';
-  CHECK(p4m_claims_open_write(&c, longdir, &err) == -1 && !c.usable,
+  CHECK(p4m_claims_open_write(&c, longdir, &err) == -1 && !c.usable &&
+        err.kind == P4M_E_SYSTEM && err.err == 0 &&
+        strcmp(err.step, "open claims folder") == 0 &&
+        strstr(err.message, "is too long (4096 bytes, at most 4095)") != NULL,
         "too long a name: %s", err.message);
 #ifndef _WIN32
   /* the root, however written, is "/" (and never the user's 0700 folder) */
@@ -891,6 +908,46 @@ static void test_trusted_path(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* POSIX: what the system refuses while a folder or a claim is written  */
+
+static void test_write_errors(void)
+{
+  int status = -1;
+  pid_t pid;
+  p4m_claims c;
+#ifdef P4M_COUNT_LOCKS
+  /* a new folder whose mode cannot be set: the system's reason, named */
+  fail_fchmodat = EPERM;
+  CHECK(open_rel(&c, "nochmod/claims", 1) == -1 && err.err == EPERM &&
+        strcmp(err.step, "create claims folder") == 0 &&
+        strstr(err.message, "nochmod") != NULL,
+        "the mode of a new folder cannot be set: %s", err.message);
+  fail_fchmodat = 0;
+#endif
+  /* a claim that cannot be written (a file size limit of 0: EFBIG): the
+     system's errno, and the empty file removed again */
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    struct rlimit rl;
+    double until;
+    signal(SIGXFSZ, SIG_IGN);
+    if (open_rel(&c, "fsize", 1) != 0 || getrlimit(RLIMIT_FSIZE, &rl) != 0)
+      _exit(10);
+    rl.rlim_cur = 0;
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(11);
+    if (p4m_claims_take(&c, 7100, 1000, 100, &until, &err) != -1 ||
+        err.err != EFBIG || strcmp(err.step, "write claim") != 0)
+      _exit(12);
+    _exit(exists(at("fsize/7100")) ? 13 : 0);
+  }
+  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0, "a claim too big for the file size "
+        "limit: EFBIG, nothing left (status %d)",
+        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* ------------------------------------------------------------------ */
 /* POSIX: races, other users, descriptors                               */
 
 enum { RACERS = 16 };
@@ -1108,6 +1165,7 @@ int main(void)
 #ifndef _WIN32
   test_reader_writes_nothing();
   test_trusted_path();
+  test_write_errors();
   test_races();
   test_other_user();
   test_descriptors();
