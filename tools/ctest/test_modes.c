@@ -573,6 +573,9 @@ static void t_cleanup_after_unwind(void)
   CHECK(read_claim(dir_a, 30845)[0] != '\0', "no claim before the cleanup");
   p4m_run_cleanup(&run);
   CHECK(read_claim(dir_a, 30845)[0] == '\0', "the cleanup kept the claim");
+  CHECK(run.pending == 0 && run.w == -1, "the cleanup left the run holding "
+        "port %d, folder %d (p4m_run_init() leaves 0 and -1)", run.pending,
+        run.w);
   p4m_run_cleanup(&run);                                  /* twice: safe */
   remove_claims(dir_a);
 }

@@ -430,6 +430,9 @@ static void t_show(void)
   /* a small buffer: cut, always terminated */
   STR_IS(p4m_show("abcdefgh", b, 8), "\"a\"...");
   STR_IS(p4m_show("abc", b, 7), "");
+  /* p4m_show_text() (folders, names in debug lines): cut to the buffer */
+  STR_IS(p4m_show_text("abcdefghijkl", 0, b, 12), "abc...");
+  STR_IS(p4m_show_text("abcdefghijkl", 1, b, 12), "\"ab\"...");
 }
 
 static void t_show_number(void)
@@ -1229,8 +1232,21 @@ static void t_set_count(void)
         (unsigned long) p4m_set_count(&s));
 }
 
+/* p4m_error_clear() (error.h): no kind, source, errno or step, an empty
+ * message, whatever the error held before */
+static void t_error_clear(void)
+{
+  p4m_error e;
+  (void) p4m_fail(&e, P4M_E_SYSTEM, "src", 5, "step", "was %s", "set");
+  p4m_error_clear(&e);
+  CHECK(e.kind == P4M_E_NONE && e.source == NULL && e.err == 0 &&
+        e.step == NULL && e.message[0] == '\0',
+        "cleared: kind %d, err %d, message '%s'", e.kind, e.err, e.message);
+}
+
 int main(void)
 {
+  t_error_clear();
   t_table_rows();
   t_table_find_option();
   t_table_rules();
