@@ -75,9 +75,32 @@ int __wrap_fcntl(int fd, int cmd, ...)
   if (cmd == F_SETLK && fl->l_type == F_WRLCK) n_locks++;
   return __real_fcntl(fd, cmd, fl);
 }
-/* fchmodat(), wrapped (-Wl,--wrap=fchmodat): fails once with
-   fail_fchmodat when that is set */
-static int fail_fchmodat = 0;
+/* fchmodat(), write() and close(), wrapped (-Wl,--wrap=...): each fails
+   once with fail_<name> when that is set (close() closes first) */
+static int fail_fchmodat = 0, fail_write = 0, fail_close = 0;
+ssize_t __real_write(int fd, const void *buf, size_t n);
+ssize_t __wrap_write(int fd, const void *buf, size_t n);
+ssize_t __wrap_write(int fd, const void *buf, size_t n)
+{
+  if (fail_write != 0) {
+    errno = fail_write;
+    fail_write = 0;
+    return -1;
+  }
+  return __real_write(fd, buf, n);
+}
+int __real_close(int fd);
+int __wrap_close(int fd);
+int __wrap_close(int fd)
+{
+  int rc = __real_close(fd);
+  if (fail_close != 0) {
+    errno = fail_close;
+    fail_close = 0;
+    return -1;
+  }
+  return rc;
+}
 int __real_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
 int __wrap_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
 int __wrap_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
@@ -244,14 +267,16 @@ static void test_format(void)
 
   /* the host name is a safe folder name; uid and now are this process's */
   {
-    char h[64], b1[16] = "a/b\\c d", b2[16] = "..";
+    char h[64], b1[16] = "a/b\\c d", b2[16] = "..", b3[16] = " x/";
     double t = p4m_claims_now();
     p4m_claims_host(h, sizeof h);
     p4m_host_clean(b1, sizeof b1);
     p4m_host_clean(b2, sizeof b2);
+    p4m_host_clean(b3, sizeof b3);
     CHECK(h[0] != '\0' && strpbrk(h, "/\\ ") == NULL &&
-          strcmp(b1, "a_b_c_d") == 0 && strcmp(b2, "localhost") == 0,
-          "host '%s'; cleaned: '%s' '%s'", h, b1, b2);
+          strcmp(b1, "a_b_c_d") == 0 && strcmp(b2, "localhost") == 0 &&
+          strcmp(b3, "_x_") == 0,
+          "host '%s'; cleaned: '%s' '%s' '%s'", h, b1, b2, b3);
     CHECK(t > (double) time(NULL) - 2 && t < (double) time(NULL) + 2,
           "now %.6f", t);
 #ifndef _WIN32
@@ -361,6 +386,7 @@ static void test_take(void)
         p4m_claims_check(&r, 30845, 1010, &until) == 0 &&
         p4m_claims_check(&r, 30846, 1000, &until) == 0,
         "claimed until 1010, by 30845 only");
+  until = 0;
   CHECK(p4m_claims_take(&c, 30845, 1005, 60, &until, &err) == 1 &&
         until == 1010 && strcmp(read_file(p), want) == 0,
         "a live claim holds against take, also one's own");
@@ -401,6 +427,13 @@ static void test_take(void)
         p4m_claims_take(&c, 0, 1000, 5, &until, &err) == -1 &&
         p4m_claims_take(&c, 2, strtod("nan", NULL), 5, &until, &err) == -1,
         "bad arguments are a bug of the caller");
+  {
+    p4m_claims n;
+    p4m_claims_init(&n);
+    CHECK(p4m_claims_open_read(&n, NULL, &err) == -1 &&
+          err.kind == P4M_E_BUG && !n.usable, "no folder is a bug of the "
+          "caller: %s", err.message);
+  }
   p4m_claims_close(&r);
   p4m_claims_close(&c);
 }
@@ -908,21 +941,42 @@ static void test_trusted_path(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* POSIX: what the system refuses while a folder or a claim is written  */
+/* POSIX: what the system refuses while a folder or a claim is written
+   or read */
 
-static void test_write_errors(void)
+static void test_system_errors(void)
 {
   int status = -1;
   pid_t pid;
   p4m_claims c;
 #ifdef P4M_COUNT_LOCKS
-  /* a new folder whose mode cannot be set: the system's reason, named */
+  struct stat st;
+  double until;
+  /* a new folder whose mode cannot be set: the system's reason, named, and
+     the folder left closed to others */
   fail_fchmodat = EPERM;
   CHECK(open_rel(&c, "nochmod/claims", 1) == -1 && err.err == EPERM &&
         strcmp(err.step, "create claims folder") == 0 &&
-        strstr(err.message, "nochmod") != NULL,
+        strstr(err.message, "nochmod") != NULL &&
+        stat(at("nochmod"), &st) == 0 && (st.st_mode & 0777) == 0700,
         "the mode of a new folder cannot be set: %s", err.message);
   fail_fchmodat = 0;
+  /* a write interrupted by a signal is tried again; a claim whose close()
+     fails (as on NFS) is an error with its errno, and removed */
+  CHECK(open_rel(&c, "interrupted", 1) == 0, "open: %s", err.message);
+  fail_write = EINTR;
+  CHECK(p4m_claims_take(&c, 7300, 1000, 5, &until, &err) == 0 &&
+        fail_write == 0 &&
+        strncmp(read_file(at("interrupted/7300")), "1005.000 ", 9) == 0,
+        "EINTR from write(): %s", err.message);
+  fail_close = EIO;
+  CHECK(p4m_claims_take(&c, 7301, 1000, 5, &until, &err) == -1 &&
+        fail_close == 0 && err.err == EIO &&
+        strcmp(err.step, "write claim") == 0 &&
+        !exists(at("interrupted/7301")),
+        "EIO from close(): %s", err.message);
+  fail_write = fail_close = 0;
+  p4m_claims_close(&c);
 #endif
   /* a claim that cannot be written (a file size limit of 0: EFBIG): the
      system's errno, and the empty file removed again */
@@ -944,6 +998,31 @@ static void test_write_errors(void)
   CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
         WEXITSTATUS(status) == 0, "a claim too big for the file size "
         "limit: EFBIG, nothing left (status %d)",
+        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  /* a claim that cannot be read for want of descriptors (EMFILE) is an
+     error, not "no claim of yours": the release says so, and leaves it */
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    struct rlimit rl;
+    double until;
+    int lowest;
+    if (open_rel(&c, "emfile", 1) != 0 ||
+        p4m_claims_take(&c, 7200, 1000, 100, &until, &err) != 0)
+      _exit(10);
+    lowest = dup(1);
+    close(lowest);
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(11);
+    rl.rlim_cur = (rlim_t) lowest;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(11);
+    if (p4m_claims_release(&c, 7200, until, &err) != -1 ||
+        err.err != EMFILE || strcmp(err.step, "read claim") != 0)
+      _exit(12);
+    _exit(exists(at("emfile/7200")) ? 0 : 13);
+  }
+  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0, "a claim that cannot be read (EMFILE) "
+        "is not released (status %d)",
         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
@@ -1165,7 +1244,7 @@ int main(void)
 #ifndef _WIN32
   test_reader_writes_nothing();
   test_trusted_path();
-  test_write_errors();
+  test_system_errors();
   test_races();
   test_other_user();
   test_descriptors();
