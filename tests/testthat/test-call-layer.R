@@ -21,14 +21,16 @@ test_that("the direct call works with plain values", {
                    c(32310L, 63992L, 15273L))
 })
 
-# The internal error of expr, or what expr gave instead.
-internal_error <- function(expr, info = NULL) {
+# The internal error of expr, or what expr gave instead; `what`: the text
+# that must follow "internal error: ".
+internal_error <- function(expr, info = NULL, what = "") {
   e <- tryCatch(expr, error = identity)
   expect_identical(class(e), c("simpleError", "error", "condition"),
                    info = info)
   if (inherits(e, "error")) {
-    expect_match(conditionMessage(e), "^port4me: internal error: ",
-                 info = info)
+    expect_true(startsWith(conditionMessage(e),
+                           paste0("port4me: internal error: ", what)),
+                info = paste(info, conditionMessage(e)))
   }
 }
 
@@ -64,7 +66,8 @@ test_that("malformed shapes are an internal error, never a crash or a port", {
   internal_error(.Call(port4me:::R_port4me_hash, c("a", "b")))
   internal_error(.Call(port4me:::R_port4me_hash, "\xff"))
   internal_error(.Call(port4me:::R_port4me_show, c("a", "b")))
-  internal_error(.Call(port4me:::R_port4me_cli, 1L))
+  internal_error(.Call(port4me:::R_port4me_cli, 1L),
+                 what = "the arguments are not strings")
 })
 
 test_that("a value of the wrong form for its row is an internal error", {
