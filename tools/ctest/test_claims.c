@@ -725,6 +725,31 @@ static int read_all(void)
   return bad;
 }
 
+/* The exit status of the child pid, once it has ended; -1 when it did not
+   exit (a signal) or cannot be waited for */
+static int exit_status(pid_t pid)
+{
+  int status;
+  if (pid <= 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
+}
+
+/* Lower this process's soft limit of `resource` to v (in a child) */
+static int lower_limit(int resource, rlim_t v)
+{
+  struct rlimit rl;
+  if (getrlimit(resource, &rl) != 0) return -1;
+  rl.rlim_cur = v;
+  return setrlimit(resource, &rl);
+}
+
+/* Did the last call fail with the system's error `want` at `step`? */
+static int failed_at(int want, const char *step)
+{
+  return err.err == want && err.step != NULL && strcmp(err.step, step) == 0;
+}
+
 static int become_nobody(void)
 {
   struct passwd *pw = getpwnam("nobody");
@@ -773,9 +798,8 @@ static void test_reader_writes_nothing(void)
     }
     _exit(chmod(at("reader"), 0500) != 0 ? 11 : read_all());
   }
-  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0, "a read-only folder is read (status %d)",
-        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  status = exit_status(pid);
+  CHECK(status == 0, "a read-only folder is read (status %d)", status);
   chmod(at("reader"), 0700);   /* (to be removed at the end) */
 }
 
@@ -918,10 +942,9 @@ static void test_trusted_path(void)
       close(after);
       _exit(after == before ? 0 : 12);
     }
-    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-          WEXITSTATUS(status) == 0, "a root open to others is refused and "
-          "its descriptor closed (status %d)",
-          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    status = exit_status(pid);
+    CHECK(status == 0, "a root open to others is refused and "
+          "its descriptor closed (status %d)", status);
   }
 
   /* swapped for a link after opening: the folder that was opened is used */
@@ -983,28 +1006,23 @@ static void test_system_errors(void)
   fflush(stdout);
   pid = fork();
   if (pid == 0) {
-    struct rlimit rl;
     double until;
     signal(SIGXFSZ, SIG_IGN);
-    if (open_rel(&c, "fsize", 1) != 0 || getrlimit(RLIMIT_FSIZE, &rl) != 0)
-      _exit(10);
-    rl.rlim_cur = 0;
-    if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(11);
+    if (open_rel(&c, "fsize", 1) != 0) _exit(10);
+    if (lower_limit(RLIMIT_FSIZE, 0) != 0) _exit(11);
     if (p4m_claims_take(&c, 7100, 1000, 100, &until, &err) != -1 ||
-        err.err != EFBIG || strcmp(err.step, "write claim") != 0)
+        !failed_at(EFBIG, "write claim"))
       _exit(12);
     _exit(exists(at("fsize/7100")) ? 13 : 0);
   }
-  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0, "a claim too big for the file size "
-        "limit: EFBIG, nothing left (status %d)",
-        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  status = exit_status(pid);
+  CHECK(status == 0, "a claim too big for the file size "
+        "limit: EFBIG, nothing left (status %d)", status);
   /* a claim that cannot be read for want of descriptors (EMFILE) is an
      error, not "no claim of yours": the release says so, and leaves it */
   fflush(stdout);
   pid = fork();
   if (pid == 0) {
-    struct rlimit rl;
     double until;
     int lowest;
     if (open_rel(&c, "emfile", 1) != 0 ||
@@ -1012,18 +1030,15 @@ static void test_system_errors(void)
       _exit(10);
     lowest = dup(1);
     close(lowest);
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(11);
-    rl.rlim_cur = (rlim_t) lowest;
-    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(11);
+    if (lower_limit(RLIMIT_NOFILE, (rlim_t) lowest) != 0) _exit(11);
     if (p4m_claims_release(&c, 7200, until, &err) != -1 ||
-        err.err != EMFILE || strcmp(err.step, "read claim") != 0)
+        !failed_at(EMFILE, "read claim"))
       _exit(12);
     _exit(exists(at("emfile/7200")) ? 0 : 13);
   }
-  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0, "a claim that cannot be read (EMFILE) "
-        "is not released (status %d)",
-        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  status = exit_status(pid);
+  CHECK(status == 0, "a claim that cannot be read (EMFILE) "
+        "is not released (status %d)", status);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1137,10 +1152,9 @@ static void test_other_user(void)
     p4m_claims_close(&c);
     _exit(bad);
   }
-  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0,
-        "nobody is refused root's folder and uses its own (status %d)",
-        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  status = exit_status(pid);
+  CHECK(status == 0, "nobody is refused root's folder and uses its own "
+        "(status %d)", status);
   CHECK(!exists(at("roots/7001")) && open_rel(&c, "roots", 0) == 0 &&
         p4m_claims_check(&c, 7000, 1000, &until) == 1,
         "root's folder is as it was");
@@ -1159,7 +1173,6 @@ static void test_descriptors(void)
   if (pid == 0) {
     p4m_claims c, r;
     struct stat st;
-    struct rlimit rl;
     double until;
     int bad = 0, lowest, k;
     close(0);
@@ -1185,14 +1198,12 @@ static void test_descriptors(void)
     if (open_rel(&c, "fds", 1) != 0) bad |= 4;
     lowest = dup(1);
     close(lowest);
-    getrlimit(RLIMIT_NOFILE, &rl);
-    rl.rlim_cur = (rlim_t) lowest;
-    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) bad |= 8;
+    if (lower_limit(RLIMIT_NOFILE, (rlim_t) lowest) != 0) bad |= 8;
     if (p4m_claims_take(&c, 7001, 1000, 100, &until, &err) != -1 ||
-        err.err != EMFILE || strcmp(err.step, "write claim") != 0)
+        !failed_at(EMFILE, "write claim"))
       bad |= 16;
-    if (open_rel(&r, "fds", 0) != -1 || err.err != EMFILE ||
-        strcmp(err.step, "open claims folder") != 0)
+    if (open_rel(&r, "fds", 0) != -1 ||
+        !failed_at(EMFILE, "open claims folder"))
       bad |= 32;
     if (p4m_claims_take(&c, 7000, 1000, 100, &until, &err) != -1) bad |= 64;
     p4m_claims_close(&c);   /* (frees two: the live claim is still there) */
@@ -1201,10 +1212,9 @@ static void test_descriptors(void)
       bad |= 128;
     _exit(bad);
   }
-  CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0,
-        "descriptor 0 closed again; EMFILE is an error (status %d)",
-        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  status = exit_status(pid);
+  CHECK(status == 0, "descriptor 0 closed again; EMFILE is an error "
+        "(status %d)", status);
 }
 #endif /* !_WIN32 */
 
