@@ -363,7 +363,8 @@ static void t_no_free_port(void)
   if (ready(dir_a, NULL)) {
     CHECK(search() == -2 && err.kind == P4M_E_NO_PORT && err.source == NULL
           && err.err == 0 && err.step == NULL,
-          "two claimed: no error, or an errno or a step (%d)", err.err);
+          "two claimed: a no-port error without errno or step (err %d)",
+          err.err);
     CHECK(strcmp(err.message, "No free port found: every port of the stream "
                  "was checked (2 distinct ports) and none is free; 2 of them "
                  "are claimed by other port4me calls of yours") == 0,
