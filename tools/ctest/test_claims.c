@@ -78,6 +78,22 @@ int __wrap_fcntl(int fd, int cmd, ...)
 /* fchmodat(), write() and close(), wrapped (-Wl,--wrap=...): each fails
    once with fail_<name> when that is set (close() closes first) */
 static int fail_fchmodat = 0, fail_write = 0, fail_close = 0;
+/* unlinkat(), wrapped too: with vanish_unlinkat set, the entry is removed
+   and the call says EISDIR, as when a folder of that name was removed by
+   another process between this call and the next */
+static int vanish_unlinkat = 0;
+int __real_unlinkat(int dirfd, const char *path, int flags);
+int __wrap_unlinkat(int dirfd, const char *path, int flags);
+int __wrap_unlinkat(int dirfd, const char *path, int flags)
+{
+  if (vanish_unlinkat) {
+    vanish_unlinkat = 0;
+    (void) __real_unlinkat(dirfd, path, flags);
+    errno = EISDIR;
+    return -1;
+  }
+  return __real_unlinkat(dirfd, path, flags);
+}
 ssize_t __real_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
@@ -502,12 +518,18 @@ static void test_not_claims(void)
         "write: %s", err.message);
 #ifndef _WIN32
   /* a FIFO opens (O_RDWR | O_NONBLOCK) where a folder does not: it is
-     refused after the open, and its descriptor closed */
-  CHECK(MKDIR(at("fifolock")) == 0 && mkfifo(at("fifolock/.lock"), 0600) == 0
-        && open_rel(&c, "fifolock", 1) == -1 && !c.usable &&
-        strcmp(err.step, "lock claims folder") == 0 &&
-        strstr(err.message, "is not a file") != NULL && fds_are(fds),
-        "a FIFO as the lock: %s", err.message);
+     refused after the open, named, and its descriptor closed */
+  {
+    char want[2 * PBUF + 64];
+    snprintf(want, sizeof want, "cannot lock claims folder '%s': '%s' is "
+             "not a file", at("fifolock"), at("fifolock/.lock"));
+    CHECK(MKDIR(at("fifolock")) == 0 &&
+          mkfifo(at("fifolock/.lock"), 0600) == 0 &&
+          open_rel(&c, "fifolock", 1) == -1 && !c.usable &&
+          strcmp(err.step, "lock claims folder") == 0 &&
+          strcmp(err.message, want) == 0 && fds_are(fds),
+          "a FIFO as the lock: %s", err.message);
+  }
 #endif
 }
 
@@ -998,7 +1020,15 @@ static void test_system_errors(void)
         strcmp(err.step, "write claim") == 0 &&
         !exists(at("interrupted/7301")),
         "EIO from close(): %s", err.message);
-  fail_write = fail_close = 0;
+  /* a dead claim that was a folder when it was to be removed and is gone
+     at the second try (removed by another process): it is replaced */
+  CHECK(write_file(at("interrupted/7302"), "900.000 1\n") == 0, "dead");
+  vanish_unlinkat = 1;
+  CHECK(p4m_claims_take(&c, 7302, 1000, 5, &until, &err) == 0 &&
+        vanish_unlinkat == 0 &&
+        strncmp(read_file(at("interrupted/7302")), "1005.000 ", 9) == 0,
+        "a dead entry gone between two removals: %s", err.message);
+  fail_write = fail_close = vanish_unlinkat = 0;
   p4m_claims_close(&c);
 #endif
   /* a claim that cannot be written (a file size limit of 0: EFBIG): the

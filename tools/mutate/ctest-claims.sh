@@ -2,7 +2,7 @@
 # The fast first stage for a mutant of src/claims.c or src/claims-posix.c
 # (tools/mutate/run.sh): tools/ctest/test_claims.c built as the Makefile's
 # test_claims (claims.c + claims-posix.c + claims-win.c + error.c,
-# -DP4M_CLAIMS_TESTING; fcntl(), fchmodat(), write() and close() wrapped),
+# -DP4M_CLAIMS_TESTING; fcntl, fchmodat, write, close, unlinkat wrapped),
 # with the mutated file in place of the original, and run.  Built with
 # AddressSanitizer+UBSan (a mutant that reads past a buffer dies too), with
 # local variables pattern-initialised and, if that passes, once more
@@ -29,7 +29,8 @@ srcs=(claims.c claims-posix.c claims-win.c error.c)
 flags=(-std=c99 -Wall -Wextra -pedantic -Wstrict-prototypes -g -O1
        -fno-omit-frame-pointer -fsanitize=address,undefined
        -fno-sanitize-recover=all -DP4M_CLAIMS_TESTING -DP4M_COUNT_LOCKS)
-wrap=(-Wl,--wrap=fcntl -Wl,--wrap=fchmodat -Wl,--wrap=write -Wl,--wrap=close)
+wrap=(-Wl,--wrap=fcntl -Wl,--wrap=fchmodat -Wl,--wrap=write -Wl,--wrap=close
+      -Wl,--wrap=unlinkat)
 build() {  # build OUT INIT SRCDIR OBJDIR FILE: test_claims with FILE from SRCDIR
   local out=$1 init=$2 src=$3 obj=$4 file=$5 f objs=("$4/test_claims.o")
   for f in "${srcs[@]}"; do
