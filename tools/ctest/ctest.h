@@ -40,12 +40,13 @@ static inline int count_fds(void)
 }
 
 /* A call that returned rc must have failed with an invalid value from
-   `source`, with exactly `message` (src/error.h) */
+   `source`, with exactly `message` and no errno or step (src/error.h) */
 static inline void check_invalid(int rc, const p4m_error *e,
                                  const char *source, const char *message)
 {
-  CHECK(rc == -1 && e->kind == P4M_E_INVALID,
-        "expected an error from %s, got rc %d kind %d", source, rc, e->kind);
+  CHECK(rc == -1 && e->kind == P4M_E_INVALID && e->err == 0 &&
+        e->step == NULL, "expected an error from %s, got rc %d kind %d "
+        "errno %d", source, rc, e->kind, e->err);
   if (rc != -1) return;
   CHECK(e->source != NULL && strcmp(e->source, source) == 0,
         "source: expected %s, got %s", source,

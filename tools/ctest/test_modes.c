@@ -283,6 +283,22 @@ static void t_list_interrupted(void)
 
 /* ---- search ------------------------------------------------------------- */
 
+/* A long search asks the poll once every 256 ports checked: 600 claimed
+ * ports, polled after the 256th and the 512th. */
+static void t_search_polls(void)
+{
+  int p;
+  for (p = 2000; p < 2600; p++) write_claim(dir_a, p, claim_text(100, 1));
+  start(); env(P4M_INCLUDE, "2000-2599"); env(P4M_EXCLUDE_UNSAFE, "");
+  env(P4M_DEBUG, "false");
+  ops.poll = keep_going;
+  n_polls = 0;
+  if (ready(dir_a, NULL))
+    CHECK(search() == -2 && err.kind == P4M_E_NO_PORT && n_polls == 2,
+          "600 ports checked: %d polls (%s)", n_polls, err.message);
+  remove_claims(dir_a);
+}
+
 static void t_search_first_port(void)
 {
   start();
@@ -801,6 +817,7 @@ int main(void)
   t_search_first_port();
   t_search_passes_over_claims();
   t_no_free_port();
+  t_search_polls();
   t_reserve();
   t_reserve_interrupted();
   t_reserve_without_folder();

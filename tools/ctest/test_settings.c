@@ -1233,10 +1233,14 @@ static void t_set_count(void)
 }
 
 /* p4m_error_clear() (error.h): no kind, source, errno or step, an empty
- * message, whatever the error held before */
+ * message, whatever the error held before; p4m_strerror() without room
+ * gives "" */
 static void t_error_clear(void)
 {
   p4m_error e;
+  char b[4];
+  CHECK(strcmp(p4m_strerror(5, NULL, sizeof b), "") == 0 &&
+        strcmp(p4m_strerror(5, b, 0), "") == 0, "p4m_strerror() without room");
   (void) p4m_fail(&e, P4M_E_SYSTEM, "src", 5, "step", "was %s", "set");
   p4m_error_clear(&e);
   CHECK(e.kind == P4M_E_NONE && e.source == NULL && e.err == 0 &&
