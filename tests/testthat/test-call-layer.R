@@ -70,6 +70,13 @@ test_that("malformed shapes are an internal error, never a crash or a port", {
                  what = "the arguments are not strings")
 })
 
+test_that("an NA among the command line's strings is the text NA, as R prints it", {
+  t <- port4me:::the$table
+  v <- .Call(port4me:::R_port4me_cli, c("--user", NA_character_))
+  expect_identical(v[[which(t$opt == "--user")]], "NA")
+  expect_identical(attr(v, "action"), "run")
+})
+
 test_that("a value of the wrong form for its row is an internal error", {
   for (case in list(list(user = 1), list(tool = TRUE), list(skip = "1"),
                     list(test = TRUE), list(must_work = "x"),
