@@ -75,58 +75,50 @@ int __wrap_fcntl(int fd, int cmd, ...)
   if (cmd == F_SETLK && fl->l_type == F_WRLCK) n_locks++;
   return __real_fcntl(fd, cmd, fl);
 }
-/* fchmodat(), write() and close(), wrapped (-Wl,--wrap=...): each fails
-   once with fail_<name> when that is set (close() closes first) */
-static int fail_fchmodat = 0, fail_write = 0, fail_close = 0;
-/* unlinkat(), wrapped too: with vanish_unlinkat set, the entry is removed
-   and the call says EISDIR, as when a folder of that name was removed by
-   another process between this call and the next */
-static int vanish_unlinkat = 0;
-int __real_unlinkat(int dirfd, const char *path, int flags);
-int __wrap_unlinkat(int dirfd, const char *path, int flags);
-int __wrap_unlinkat(int dirfd, const char *path, int flags)
+
+/* fchmodat(), write(), close() and unlinkat(), wrapped too (-Wl,--wrap=):
+   each fails once with the errno in fail_<name> when that is set; close()
+   closes first, and unlinkat() removes the entry first, as when a folder
+   of that name was removed by another process between this call and the
+   next */
+static int fail_fchmodat = 0, fail_write = 0, fail_close = 0,
+  fail_unlinkat = 0;
+
+/* A failure asked for in *fail: errno set from it, and it is cleared */
+static int fail_now(int *fail)
 {
-  if (vanish_unlinkat) {
-    vanish_unlinkat = 0;
-    (void) __real_unlinkat(dirfd, path, flags);
-    errno = EISDIR;
-    return -1;
-  }
-  return __real_unlinkat(dirfd, path, flags);
+  if (*fail == 0) return 0;
+  errno = *fail;
+  *fail = 0;
+  return 1;
+}
+
+int __real_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
+int __wrap_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
+int __wrap_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+  return fail_now(&fail_fchmodat) ? -1 :
+    __real_fchmodat(dirfd, path, mode, flags);
 }
 ssize_t __real_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
-  if (fail_write != 0) {
-    errno = fail_write;
-    fail_write = 0;
-    return -1;
-  }
-  return __real_write(fd, buf, n);
+  return fail_now(&fail_write) ? -1 : __real_write(fd, buf, n);
 }
 int __real_close(int fd);
 int __wrap_close(int fd);
 int __wrap_close(int fd)
 {
   int rc = __real_close(fd);
-  if (fail_close != 0) {
-    errno = fail_close;
-    fail_close = 0;
-    return -1;
-  }
-  return rc;
+  return fail_now(&fail_close) ? -1 : rc;
 }
-int __real_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
-int __wrap_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
-int __wrap_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+int __real_unlinkat(int dirfd, const char *path, int flags);
+int __wrap_unlinkat(int dirfd, const char *path, int flags);
+int __wrap_unlinkat(int dirfd, const char *path, int flags)
 {
-  if (fail_fchmodat != 0) {
-    errno = fail_fchmodat;
-    fail_fchmodat = 0;
-    return -1;
-  }
-  return __real_fchmodat(dirfd, path, mode, flags);
+  int rc = __real_unlinkat(dirfd, path, flags);
+  return fail_now(&fail_unlinkat) ? -1 : rc;
 }
 #endif
 
@@ -757,6 +749,16 @@ static int exit_status(pid_t pid)
   return WEXITSTATUS(status);
 }
 
+/* fn() run in a child process (stdout flushed first): its exit status */
+static int in_child(int (*fn)(void))
+{
+  pid_t pid;
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) _exit(fn());
+  return exit_status(pid);
+}
+
 /* Lower this process's soft limit of `resource` to v (in a child) */
 static int lower_limit(int resource, rlim_t v)
 {
@@ -833,6 +835,25 @@ static int is_refusal(const p4m_error *e, const char *why)
   return e->kind == P4M_E_SYSTEM && e->err == 0 &&
     strcmp(e->step, "check claims folder") == 0 &&
     strstr(e->message, why) != NULL;
+}
+
+/* In a chroot into base/open-root (as root): the lowest free descriptor
+   is the same before and after the refusal (/proc is not there to count
+   them) */
+static int child_open_root(void)
+{
+  p4m_claims c;
+  int before, after;
+  if (chroot(at("open-root")) != 0 || chdir("/") != 0) return 10;
+  before = dup(1);
+  close(before);
+  p4m_claims_init(&c);
+  if (p4m_claims_open_read(&c, "/claims", &err) != -1 ||
+      !is_refusal(&err, "'/' on its path is writable"))
+    return 11;
+  after = dup(1);
+  close(after);
+  return after == before ? 0 : 12;
 }
 
 static void test_trusted_path(void)
@@ -935,36 +956,18 @@ static void test_trusted_path(void)
           && symlink(t2, at("long-2")) == 0, "the links of the long path");
     p4m_claims_init(&c);
     CHECK(p4m_claims_open_write(&c, path, &err) == -1 &&
-          err.err == ENAMETOOLONG && err.step != NULL &&
-          strcmp(err.step, "open claims folder") == 0 &&
+          failed_at(ENAMETOOLONG, "open claims folder") &&
           !exists(at("long-dir/claims")),
           "links too long for the walk: %s", err.message);
   }
 
   /* a root folder open to others (made so by chroot, as root): refused,
-     and the descriptor of "/" is closed again (the lowest free descriptor
-     is the same before and after: /proc is not there to count them) */
+     and the descriptor of "/" is closed again */
   if (root) {
-    int status = -1;
-    pid_t pid;
+    int status;
     CHECK(mkdir(at("open-root"), 0700) == 0 &&
           chmod(at("open-root"), 0777) == 0, "the folder of the chroot");
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-      int before, after;
-      if (chroot(at("open-root")) != 0 || chdir("/") != 0) _exit(10);
-      before = dup(1);
-      close(before);
-      p4m_claims_init(&c);
-      if (p4m_claims_open_read(&c, "/claims", &err) != -1 ||
-          !is_refusal(&err, "'/' on its path is writable"))
-        _exit(11);
-      after = dup(1);
-      close(after);
-      _exit(after == before ? 0 : 12);
-    }
-    status = exit_status(pid);
+    status = in_child(child_open_root);
     CHECK(status == 0, "a root open to others is refused and "
           "its descriptor closed (status %d)", status);
   }
@@ -989,19 +992,52 @@ static void test_trusted_path(void)
 /* POSIX: what the system refuses while a folder or a claim is written
    or read */
 
+/* A claim that cannot be written (a file size limit of 0: EFBIG): the
+   system's errno, and the empty file removed again */
+static int child_file_too_big(void)
+{
+  p4m_claims c;
+  double until;
+  signal(SIGXFSZ, SIG_IGN);
+  if (open_rel(&c, "fsize", 1) != 0) return 10;
+  if (lower_limit(RLIMIT_FSIZE, 0) != 0) return 11;
+  if (p4m_claims_take(&c, 7100, 1000, 100, &until, &err) != -1 ||
+      !failed_at(EFBIG, "write claim"))
+    return 12;
+  return exists(at("fsize/7100")) ? 13 : 0;
+}
+
+/* A claim that cannot be read for want of descriptors (EMFILE) is an
+   error, not "no claim of yours": the release says so, and leaves it */
+static int child_no_descriptor(void)
+{
+  p4m_claims c;
+  double until;
+  int lowest;
+  if (open_rel(&c, "emfile", 1) != 0 ||
+      p4m_claims_take(&c, 7200, 1000, 100, &until, &err) != 0)
+    return 10;
+  lowest = dup(1);
+  close(lowest);
+  if (lower_limit(RLIMIT_NOFILE, (rlim_t) lowest) != 0) return 11;
+  if (p4m_claims_release(&c, 7200, until, &err) != -1 ||
+      !failed_at(EMFILE, "read claim"))
+    return 12;
+  return exists(at("emfile/7200")) ? 0 : 13;
+}
+
 static void test_system_errors(void)
 {
-  int status = -1;
-  pid_t pid;
-  p4m_claims c;
+  int status;
 #ifdef P4M_COUNT_LOCKS
+  p4m_claims c;
   struct stat st;
   double until;
   /* a new folder whose mode cannot be set: the system's reason, named, and
      the folder left closed to others */
   fail_fchmodat = EPERM;
-  CHECK(open_rel(&c, "nochmod/claims", 1) == -1 && err.err == EPERM &&
-        strcmp(err.step, "create claims folder") == 0 &&
+  CHECK(open_rel(&c, "nochmod/claims", 1) == -1 &&
+        failed_at(EPERM, "create claims folder") &&
         strstr(err.message, "nochmod") != NULL &&
         stat(at("nochmod"), &st) == 0 && (st.st_mode & 0777) == 0700,
         "the mode of a new folder cannot be set: %s", err.message);
@@ -1016,57 +1052,24 @@ static void test_system_errors(void)
         "EINTR from write(): %s", err.message);
   fail_close = EIO;
   CHECK(p4m_claims_take(&c, 7301, 1000, 5, &until, &err) == -1 &&
-        fail_close == 0 && err.err == EIO &&
-        strcmp(err.step, "write claim") == 0 &&
+        fail_close == 0 && failed_at(EIO, "write claim") &&
         !exists(at("interrupted/7301")),
         "EIO from close(): %s", err.message);
   /* a dead claim that was a folder when it was to be removed and is gone
      at the second try (removed by another process): it is replaced */
   CHECK(write_file(at("interrupted/7302"), "900.000 1\n") == 0, "dead");
-  vanish_unlinkat = 1;
+  fail_unlinkat = EISDIR;
   CHECK(p4m_claims_take(&c, 7302, 1000, 5, &until, &err) == 0 &&
-        vanish_unlinkat == 0 &&
+        fail_unlinkat == 0 &&
         strncmp(read_file(at("interrupted/7302")), "1005.000 ", 9) == 0,
         "a dead entry gone between two removals: %s", err.message);
-  fail_write = fail_close = vanish_unlinkat = 0;
+  fail_write = fail_close = fail_unlinkat = 0;
   p4m_claims_close(&c);
 #endif
-  /* a claim that cannot be written (a file size limit of 0: EFBIG): the
-     system's errno, and the empty file removed again */
-  fflush(stdout);
-  pid = fork();
-  if (pid == 0) {
-    double until;
-    signal(SIGXFSZ, SIG_IGN);
-    if (open_rel(&c, "fsize", 1) != 0) _exit(10);
-    if (lower_limit(RLIMIT_FSIZE, 0) != 0) _exit(11);
-    if (p4m_claims_take(&c, 7100, 1000, 100, &until, &err) != -1 ||
-        !failed_at(EFBIG, "write claim"))
-      _exit(12);
-    _exit(exists(at("fsize/7100")) ? 13 : 0);
-  }
-  status = exit_status(pid);
+  status = in_child(child_file_too_big);
   CHECK(status == 0, "a claim too big for the file size "
         "limit: EFBIG, nothing left (status %d)", status);
-  /* a claim that cannot be read for want of descriptors (EMFILE) is an
-     error, not "no claim of yours": the release says so, and leaves it */
-  fflush(stdout);
-  pid = fork();
-  if (pid == 0) {
-    double until;
-    int lowest;
-    if (open_rel(&c, "emfile", 1) != 0 ||
-        p4m_claims_take(&c, 7200, 1000, 100, &until, &err) != 0)
-      _exit(10);
-    lowest = dup(1);
-    close(lowest);
-    if (lower_limit(RLIMIT_NOFILE, (rlim_t) lowest) != 0) _exit(11);
-    if (p4m_claims_release(&c, 7200, until, &err) != -1 ||
-        !failed_at(EMFILE, "read claim"))
-      _exit(12);
-    _exit(exists(at("emfile/7200")) ? 0 : 13);
-  }
-  status = exit_status(pid);
+  status = in_child(child_no_descriptor);
   CHECK(status == 0, "a claim that cannot be read (EMFILE) "
         "is not released (status %d)", status);
 }
