@@ -2,8 +2,9 @@
 # The fast first stage for a mutant of src/claims.c or src/claims-posix.c
 # (tools/mutate/run.sh): tools/ctest/test_claims.c built as the Makefile's
 # test_claims (claims.c + claims-posix.c + claims-win.c + error.c,
-# -DP4M_CLAIMS_TESTING; fcntl, fchmodat, write, close, unlinkat wrapped),
-# with the mutated file in place of the original, and run.  Built with
+# -DP4M_CLAIMS_TESTING and the Makefile's own CLAIMS_WRAP, which wraps the
+# system calls that test_claims counts or makes fail), with the mutated
+# file in place of the original, and run.  Built with
 # AddressSanitizer+UBSan (a mutant that reads past a buffer dies too), with
 # local variables pattern-initialised and, if that passes, once more
 # zero-initialised (a mutant that leaves a variable unset is caught
@@ -28,15 +29,14 @@ CC=${CC:-gcc}
 srcs=(claims.c claims-posix.c claims-win.c error.c)
 flags=(-std=c99 -Wall -Wextra -pedantic -Wstrict-prototypes -g -O1
        -fno-omit-frame-pointer -fsanitize=address,undefined
-       -fno-sanitize-recover=all -DP4M_CLAIMS_TESTING -DP4M_COUNT_LOCKS)
-wrap=(-Wl,--wrap=fcntl -Wl,--wrap=fchmodat -Wl,--wrap=write -Wl,--wrap=close
-      -Wl,--wrap=unlinkat)
+       -fno-sanitize-recover=all -DP4M_CLAIMS_TESTING)
+wrap=()   # CLAIMS_WRAP, read by `prepare` into OBJDIR/wrap
 build() {  # build OUT INIT SRCDIR OBJDIR FILE: test_claims with FILE from SRCDIR
   local out=$1 init=$2 src=$3 obj=$4 file=$5 f objs=("$4/test_claims.o")
   for f in "${srcs[@]}"; do
     if [ "$f" = "$file" ]; then
       "$CC" "${flags[@]}" -ftrivial-auto-var-init="$init" -I"$src" \
-        -c "$src/$f" -o "$out.$f.o" || return 1
+        "${wrap[@]}" -c "$src/$f" -o "$out.$f.o" || return 1
       objs+=("$out.$f.o")
     else
       objs+=("$obj/${f%.c}.o")
@@ -48,14 +48,20 @@ case ${1:-} in
   prepare)
     ct=$2 src=$3 obj=$4
     mkdir -p "$obj" || exit 2
-    "$CC" "${flags[@]}" -ftrivial-auto-var-init=pattern -I"$ct" -I"$src" \
-      -c "$ct/test_claims.c" -o "$obj/test_claims.o" || exit 1
+    printf 'p4m-wrap:\n\t@echo $(CLAIMS_WRAP)\n' |
+      make -s --no-print-directory -C "$ct" -f Makefile -f - p4m-wrap \
+        > "$obj/wrap" && read -r -a wrap < "$obj/wrap" &&
+      [ "${#wrap[@]}" -gt 0 ] ||
+      { echo "cannot read CLAIMS_WRAP from $ct/Makefile" >&2; exit 2; }
+    "$CC" "${flags[@]}" "${wrap[@]}" -ftrivial-auto-var-init=pattern \
+      -I"$ct" -I"$src" -c "$ct/test_claims.c" -o "$obj/test_claims.o" || exit 1
     for f in "${srcs[@]}"; do
-      "$CC" "${flags[@]}" -ftrivial-auto-var-init=pattern -I"$src" \
-        -c "$src/$f" -o "$obj/${f%.c}.o" || exit 1
+      "$CC" "${flags[@]}" "${wrap[@]}" -ftrivial-auto-var-init=pattern \
+        -I"$src" -c "$src/$f" -o "$obj/${f%.c}.o" || exit 1
     done ;;
   run)
     src=$2 obj=$3 out=$4 file=${5:-}
+    read -r -a wrap < "$obj/wrap" || exit 2
     mkdir -p "$out" || exit 2
     chmod 755 "$out"
     build "$out/test_claims" pattern "$src" "$obj" "$file" ||
@@ -65,5 +71,5 @@ case ${1:-} in
     build "$out/test_claims_zero" zero "$src" "$obj" "$file" ||
       { echo "make: *** test_claims_zero does not build"; exit 1; }
     cd "$out" && ./test_claims_zero ;;
-  *) sed -n '17,22p' "$0" >&2; exit 2 ;;
+  *) sed -n '18,23p' "$0" >&2; exit 2 ;;
 esac
