@@ -2,7 +2,7 @@
 # Mutation testing of port4me's C code (src/*.c); see tools/mutate/README.md.
 #
 #   tools/mutate/run.sh [--sample N] [--seed S] [--jobs J] [--list]
-#                       [--only ID]... [--no-netns] [PKGDIR]
+#                       [--only ID]... [--cover] [--no-netns] [PKGDIR]
 #
 # Derives the mutants from the current sources (mutants.R), builds the
 # package once into a base library, then for each mutant recompiles only the
@@ -13,14 +13,16 @@
 # then relinks port4me.so into a copy of the installed package, runs
 # tools/ctest's socket tests for src/freeport.c, and the testthat suite
 # (suite.R: the files that exercise the file first, then fastest first;
-# NOT_CRAN=true).
+# NOT_CRAN=true; with --cover only the files that execute the mutated line
+# in a coverage build).  A mutant that survives the C tests but compiles to
+# the same machine code as the original is equivalent, not run further.
 # Ends with "mutants: K killed, S survived, E equivalent, B stillborn" and
 # exits 1 if a mutant not listed in tools/mutate/equivalent.txt survived
 # (2 when the tool itself cannot run).  Never writes to PKGDIR.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 pkg=$(cd "$here/../.." && pwd)
-sample="" seed="" jobs=1 list=0 netns=1
+sample="" seed="" jobs=1 list=0 netns=1 cover=0
 only=()
 usage() { sed -n '4,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=${2:?}; shift 2 ;;
     --only) only+=("--only" "${2:?}"); shift 2 ;;
     --list) list=1; shift ;;
+    --cover) cover=1; shift ;;
     --no-netns) netns=0; shift ;;
     -h|--help) usage ;;
     -*) echo "unknown option: $1" >&2; usage ;;
@@ -184,6 +187,49 @@ for f in $(cut -f3 "$index" | sort -u); do
 done
 timeout_s=${MUTATE_TIMEOUT:-$(( 3 * t_suite + 60 ))}
 echo "baseline suite: ${t_suite} s; per-mutant timeout ${timeout_s} s"
+
+# --cover: which test files execute which lines of src/, from a build with
+# gcov's counters (-O0, so that a line's count is that line's), each test
+# file run alone (its child R processes write their counts too).  A mutant
+# is then tested by the files that execute its line: a file that never
+# reaches the line runs exactly as on the original code and cannot kill it.
+# Leaving a file out can only turn a kill into a survival, never the
+# reverse; a line that gcov does not count (part of a statement counted on
+# another line) gets every file.
+#   $work/cover/exec            FILE:LINE of every line gcov counts
+#   $work/cover/<test file>     FILE:LINE of the lines that file executes
+if [ "$cover" = 1 ]; then
+  echo "=== coverage: which test files execute which lines"
+  t0=$(date +%s)
+  cv=$work/cover
+  mkdir -p "$cv/build" "$cv/lib" "$cv/home"
+  printf 'CFLAGS = -g -O0 --coverage\nLDFLAGS = --coverage\n' > "$cv/makevars"
+  install_copy "$pkg" "$cv/build" "$cv/lib" "$cv/makevars" "$cv/install.log" || exit 2
+  # (tests run R as nobody too: its counts must be writable by every user,
+  # or libgcov complains on the standard error that tests read)
+  chmod 777 "$cv/build/src"
+  umask 000
+  while read -r t; do
+    rm -f "$cv/build/src/"*.gcda
+    printf '%s\n' "$t" > "$cv/one"
+    env R_LIBS="$cv/lib" TMPDIR="$work/tmp" HOME="$cv/home" "${isolate[@]}" \
+      Rscript "$here/suite.R" mutant "$tdir" "$cv/one" > "$cv/run.log" 2>&1 ||
+      { cat "$cv/run.log"; echo "$t fails in the coverage build" >&2; exit 2; }
+    # gcov's text: "COUNT:LINE:source" under a "-:0:Source:FILE" header;
+    # COUNT is "-" (no code), "#####" (not run) or a number
+    (cd "$cv/build/src" && gcov -t ./*.c 2>/dev/null) |
+      awk -F: -v all="$cv/exec.all" '
+        { c = $1; gsub(/ /, "", c); l = $2 + 0 }
+        l == 0 && $3 == "Source" { f = $4; sub(/^.*\//, "", f); next }
+        c == "-" || l == 0 { next }
+        { print f ":" l >> all }
+        c !~ /^[#=]/ { print f ":" l }' | sort -u > "$cv/$t"
+  done < "$work/order"
+  umask 022
+  sort -u "$cv/exec.all" > "$cv/exec"
+  echo "coverage of $(wc -l < "$work/order") test files in $(( $(date +%s) - t0 )) s:" \
+    "$(sort -u "$cv"/test*.R | wc -l) of $(wc -l < "$cv/exec") counted lines of src/ run"
+fi
 
 ct_timeout=0
 if awk -F'\t' '$3 == "freeport.c" && $5 == "run"' "$index" | grep -q .; then
@@ -487,8 +533,35 @@ core_stage() {
   done
 }
 
-run_one() {  # run_one N ID FILE: writes $work/results/N
-  local n=$1 id=$2 file=$3 t0 status detail="" cmd o rc
+# same_code FILE: in run_one, whether the mutated FILE compiled to the same
+# machine code and data as the original (objects compared without their
+# debugging information, which holds columns and folder names): nothing can
+# tell such a mutant from the package as built (Trivial Compiler
+# Equivalence).  Asked after the C tests, whose builds differ (sanitizers,
+# -O0/-O1) and may still tell it apart, e.g. by undefined behaviour that
+# gcc -O2 assumes away.
+same_code() {
+  local o=${1%.c}.o
+  objcopy --strip-debug "$work/build/src/$o" "$d/base-nodebug.o" &&
+    objcopy --strip-debug "$d/src/$o" "$d/mutant-nodebug.o" &&
+    cmp -s "$d/base-nodebug.o" "$d/mutant-nodebug.o"
+}
+
+# select_files FILE LINE ORDER: with --cover, the test files of ORDER (in
+# its order) that execute src/FILE:LINE; all of them when gcov does not
+# count that line.
+select_files() {
+  local f
+  if [ "$cover" = 0 ] || ! grep -qxF "$1:$2" "$work/cover/exec"; then
+    cat "$3"; return
+  fi
+  while read -r f; do
+    grep -qxF "$1:$2" "$work/cover/$f" && printf '%s\n' "$f"
+  done < "$3"
+}
+
+run_one() {  # run_one N ID FILE LINE: writes $work/results/N
+  local n=$1 id=$2 file=$3 line=$4 t0 status detail="" cmd o rc n_all n_sel_t
   d=$work/m/$n
   mkdir -p "$d/src" "$d/lib" "$d/tmp"
   t0=$(date +%s)
@@ -516,6 +589,10 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
     [ "$status" = survived ] && core_stage "$file"
     [ "$status" = survived ] && fuzz_replay "$file"
   fi
+  if [ "$status" = survived ] && same_code "$file"; then
+    status=equivalent
+    detail="the same machine code as the original"
+  fi
   if [ "$status" = survived ] &&
      ! (cd "$d/src" && eval "$link_cmd") >> "$d/build.log" 2>&1; then
     status=stillborn
@@ -530,12 +607,18 @@ run_one() {  # run_one N ID FILE: writes $work/results/N
         '^FAIL|ERROR SUMMARY: [1-9]|runtime error|Sanitizer|\((error|warning)\)|[1-9][0-9]* failed|make: \*\*\*' \
         env TMPDIR="$d/tmp" "${isolate[@]}" bash "$d/ct/check.sh"
     fi
-    if [ "$status" = survived ]; then
+    select_files "$file" "$line" "$order" > "$d/order"
+    n_all=$(wc -l < "$order") n_sel_t=$(wc -l < "$d/order")
+    if [ "$status" = survived ] && [ "$n_sel_t" = 0 ]; then
+      detail="no test file executes src/$file:$line"
+    elif [ "$status" = survived ]; then
+      [ "$n_sel_t" = "$n_all" ] ||
+        detail="ran $n_sel_t of $n_all test files, the others never execute src/$file:$line"
       # (a private HOME: a mutant of the claims-folder rule may write there)
       mkdir -p "$d/home"
       run_watched "$d/suite.log" \
         env R_LIBS="$d/lib" TMPDIR="$d/tmp" HOME="$d/home" MUTATE_PROGRESS="$d/progress" \
-        "${isolate[@]}" Rscript "$here/suite.R" mutant "$tdir" "$order"
+        "${isolate[@]}" Rscript "$here/suite.R" mutant "$tdir" "$d/order"
       rc=$?
       if [ "$rc" = 124 ]; then
         status=timeout
@@ -562,7 +645,7 @@ while IFS=$'\t' read -r n id file line status _; do
     continue
   fi
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-  run_one "$n" "$id" "$file" &
+  run_one "$n" "$id" "$file" "$line" &
 done < "$index"
 wait
 
@@ -591,6 +674,9 @@ fi
 echo
 echo "time per mutant: killed $(mean killed), survived $(mean survived), stillborn $(mean stillborn), timeout $(mean timeout)"
 [ "$done_n" -eq "$n_sel" ] || echo "only $done_n of $n_sel mutants finished"
+same=$(cat "$work"/results/* 2>/dev/null |
+       awk -F'\t' '$1 == "equivalent" && $4 != ""' | wc -l)
+echo "equivalent: $((e - same)) listed in tools/mutate/equivalent.txt, $same the same machine code"
 echo "timeouts: $t (counted as killed)"
 echo "mutants: $((k + t)) killed, $s survived, $e equivalent, $b stillborn"
 [ "$s" -eq 0 ] && [ "$done_n" -eq "$n_sel" ]
