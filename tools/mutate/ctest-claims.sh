@@ -10,7 +10,9 @@
 # zero-initialised (a mutant that leaves a variable unset is caught
 # whichever of the two values the test needs to see it: a pattern makes an
 # unset flag true, zero false).  As root, test_claims also runs its
-# second-user tests by itself.  The parts of `make check-claims` that test
+# second-user tests by itself, and the pattern build runs once more as
+# nobody, as `make check-claims` does (the rules about the user's own
+# links and folders read differently when the user is not root).  The parts of `make check-claims` that test
 # no behaviour of this platform (valgrind's second look, cppcheck, the
 # mingw build) are left to tools/ctest itself; -Werror is dropped, since a
 # warning in a mutant is not a test failure.
@@ -44,6 +46,16 @@ build() {  # build OUT INIT SRCDIR OBJDIR FILE: test_claims with FILE from SRCDI
   done
   "$CC" "${flags[@]}" "${wrap[@]}" "${objs[@]}" -o "$out"
 }
+as_nobody() {  # as_nobody DIR: as root, DIR/test_claims once more as nobody
+  local g=nogroup
+  [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1 ||
+    return 0
+  getent group nogroup >/dev/null || g=nobody
+  mkdir -p "$1/tmp-nobody" && chmod 1777 "$1/tmp-nobody" || return 1
+  echo "as nobody:"
+  (cd "$1" && TMPDIR="$1/tmp-nobody" setpriv --reuid=nobody --regid="$g" \
+     --clear-groups ./test_claims)
+}
 case ${1:-} in
   prepare)
     ct=$2 src=$3 obj=$4
@@ -67,9 +79,10 @@ case ${1:-} in
     build "$out/test_claims" pattern "$src" "$obj" "$file" ||
       { echo "make: *** test_claims does not build"; exit 1; }
     (cd "$out" && ./test_claims) || exit 1
+    as_nobody "$out" || exit 1
     [ -n "$file" ] || exit 0
     build "$out/test_claims_zero" zero "$src" "$obj" "$file" ||
       { echo "make: *** test_claims_zero does not build"; exit 1; }
     cd "$out" && ./test_claims_zero ;;
-  *) sed -n '18,23p' "$0" >&2; exit 2 ;;
+  *) sed -n '20,25p' "$0" >&2; exit 2 ;;
 esac
