@@ -2,7 +2,8 @@
 # Mutation testing of port4me's C code (src/*.c); see tools/mutate/README.md.
 #
 #   tools/mutate/run.sh [--sample N] [--seed S] [--jobs J] [--list]
-#                       [--only ID]... [--cover] [--no-netns] [PKGDIR]
+#                       [--only ID]... [--cover] [--resume] [--no-netns]
+#                       [PKGDIR]
 #
 # Derives the mutants from the current sources (mutants.R), builds the
 # package once into a base library, then for each mutant recompiles only the
@@ -22,9 +23,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 pkg=$(cd "$here/../.." && pwd)
-sample="" seed="" jobs=1 list=0 netns=1 cover=0
+sample="" seed="" jobs=1 list=0 netns=1 cover=0 resume=0
 only=()
-usage() { sed -n '4,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
+usage() { sed -n '4,6p' "$0" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
     --sample) sample=${2:?}; shift 2 ;;
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --only) only+=("--only" "${2:?}"); shift 2 ;;
     --list) list=1; shift ;;
     --cover) cover=1; shift ;;
+    --resume) resume=1; shift ;;
     --no-netns) netns=0; shift ;;
     -h|--help) usage ;;
     -*) echo "unknown option: $1" >&2; usage ;;
@@ -46,6 +48,8 @@ done
 
 if [ -n "${MUTATE_OUT:-}" ]; then
   work=$MUTATE_OUT; mkdir -p "$work" || exit 2
+elif [ "$resume" = 1 ]; then
+  echo "--resume needs MUTATE_OUT, the folder of the run to go on with" >&2; exit 2
 else
   work=$(mktemp -d "${TMPDIR:-/tmp}/port4me-mutate.XXXXXX") || exit 2
 fi
@@ -66,6 +70,27 @@ export LC_ALL=C.UTF-8 LANG=C.UTF-8
 export NOT_CRAN=true
 CC=$(R CMD config CC)
 CPP="$CC -E -P $(R CMD config --cppflags) -DNDEBUG"
+
+# What the results depend on, besides the tool: the sources, the tests, the
+# C tests and the fuzz harnesses and corpora.  --resume goes on only with a
+# run of the same.
+fingerprint() {
+  (cd "$pkg" && find src tests tools/ctest tools/fuzz -type f \
+     \( -name '*.[ch]' -o -name '*.R' -o -name '*.sh' -o -name Makefile \
+        -o -path '*/corpus/*' -o -path '*/regressions/*' \) -print0 |
+     LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+fp=$(fingerprint)
+if [ "$resume" = 1 ]; then
+  [ -f "$work/fingerprint" ] && [ -d "$work/results" ] ||
+    { echo "--resume: $work holds no run to go on with" >&2; exit 2; }
+  [ "$(cat "$work/fingerprint")" = "$fp" ] ||
+    { echo "--resume: the sources, tests or fuzz corpora changed since the run in $work" >&2; exit 2; }
+  cp "$work/mutants/index.tsv" "$work/index.before" || exit 2
+elif [ "$list" = 0 ]; then
+  rm -rf "$work/results" "$work/m" "$work/cover" "$work/times"
+  echo "$fp" > "$work/fingerprint"
+fi
 
 ## 1. Derive the mutants
 if [ -n "$sample" ] && [ -z "$seed" ]; then seed=$(( $(date +%s) % 1000000 )); fi
@@ -131,7 +156,10 @@ fi
 cp -a "$pkg/tests" "$work/tests"
 tdir=$work/tests/testthat
 mkdir -p "$work/tmp"
-if [ -n "${MUTATE_TIMES:-}" ]; then
+if [ "$resume" = 1 ] && [ -f "$work/times" ]; then
+  t_suite=$(awk -F'\t' '{ t += $2 } END { printf "%d", t }' "$work/times")
+  echo "=== baseline: passed in the run being resumed (the same sources and tests)"
+elif [ -n "${MUTATE_TIMES:-}" ]; then
   # a developer's shortcut: the times of an earlier baseline of the same
   # tests (its $MUTATE_OUT/times), whose passing is then taken on trust
   cp "$MUTATE_TIMES" "$work/times" || exit 2
@@ -198,7 +226,9 @@ echo "baseline suite: ${t_suite} s; per-mutant timeout ${timeout_s} s"
 # another line) gets every file.
 #   $work/cover/exec            FILE:LINE of every line gcov counts
 #   $work/cover/<test file>     FILE:LINE of the lines that file executes
-if [ "$cover" = 1 ]; then
+if [ "$cover" = 1 ] && [ "$resume" = 1 ] && [ -f "$work/cover/exec" ]; then
+  echo "=== coverage: from the run being resumed"
+elif [ "$cover" = 1 ]; then
   echo "=== coverage: which test files execute which lines"
   t0=$(date +%s)
   cv=$work/cover
@@ -548,15 +578,20 @@ same_code() {
 }
 
 # select_files FILE LINE ORDER: with --cover, the test files of ORDER (in
-# its order) that execute src/FILE:LINE; all of them when gcov does not
-# count that line.
+# its order) that execute src/FILE:LINE, or, when gcov does not count that
+# line (the continuation of a statement, such as the second half of a
+# message), the nearest line above it that gcov counts; all of them when
+# there is none.  Sets sel_at to the FILE:LINE it went by.
 select_files() {
-  local f
-  if [ "$cover" = 0 ] || ! grep -qxF "$1:$2" "$work/cover/exec"; then
-    cat "$3"; return
-  fi
+  local f at
+  sel_at=""
+  [ "$cover" = 1 ] || { cat "$3"; return; }
+  at=$(awk -F: -v f="$1" -v l="$2" '$1 == f && $2 <= l && $2 > best { best = $2 }
+         END { if (best) print f ":" best }' "$work/cover/exec")
+  [ -n "$at" ] || { cat "$3"; return; }
+  sel_at=$at
   while read -r f; do
-    grep -qxF "$1:$2" "$work/cover/$f" && printf '%s\n' "$f"
+    grep -qxF "$at" "$work/cover/$f" && printf '%s\n' "$f"
   done < "$3"
 }
 
@@ -610,10 +645,10 @@ run_one() {  # run_one N ID FILE LINE: writes $work/results/N
     select_files "$file" "$line" "$order" > "$d/order"
     n_all=$(wc -l < "$order") n_sel_t=$(wc -l < "$d/order")
     if [ "$status" = survived ] && [ "$n_sel_t" = 0 ]; then
-      detail="no test file executes src/$file:$line"
+      detail="no test file executes src/$sel_at"
     elif [ "$status" = survived ]; then
       [ "$n_sel_t" = "$n_all" ] ||
-        detail="ran $n_sel_t of $n_all test files, the others never execute src/$file:$line"
+        detail="ran $n_sel_t of $n_all test files, the others never execute src/$sel_at"
       # (a private HOME: a mutant of the claims-folder rule may write there)
       mkdir -p "$d/home"
       run_watched "$d/suite.log" \
@@ -638,12 +673,29 @@ run_one() {  # run_one N ID FILE LINE: writes $work/results/N
 }
 
 mkdir -p "$work/results" "$work/m"
+if [ "$resume" = 1 ]; then
+  # a result stands for the mutant of the same number and id; one listed
+  # in equivalent.txt since then is equivalent; one that did not finish
+  # runs again
+  for r in "$work"/results/*; do
+    [ -f "$r" ] || continue
+    n=$(basename "$r")
+    IFS=$'\t' read -r _ id_now _ < <(awk -F'\t' -v n="$n" '$1 == n' "$index")
+    IFS=$'\t' read -r _ id_then _ < <(awk -F'\t' -v n="$n" '$1 == n' "$work/index.before")
+    [ -n "$id_now" ] && [ "$id_now" = "$id_then" ] || rm -f "$r"
+  done
+  for m in "$work"/m/*; do
+    [ -d "$m" ] && [ ! -f "$work/results/$(basename "$m")" ] && rm -rf "$m"
+  done
+  echo "resuming: $(ls "$work/results" | wc -l) of $n_sel mutants have a result"
+fi
 echo "=== mutants ($jobs at a time)"
 while IFS=$'\t' read -r n id file line status _; do
   if [ "$status" = equivalent ]; then
     printf 'equivalent\t0\t%s\t\n' "$id" > "$work/results/$n"
     continue
   fi
+  [ -f "$work/results/$n" ] && continue   # (--resume)
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
   run_one "$n" "$id" "$file" "$line" &
 done < "$index"
