@@ -63,6 +63,8 @@
 /* fcntl(), wrapped (-Wl,--wrap=fcntl): counts the write locks asked for.
    The code under test and this file call it with a struct flock only. */
 static int n_locks = 0;
+static volatile int fail_setlk = 0;   /* F_SETLK fails once with it */
+static int fail_now(volatile int *fail);
 int __real_fcntl(int fd, int cmd, ...);
 int __wrap_fcntl(int fd, int cmd, ...);
 int __wrap_fcntl(int fd, int cmd, ...)
@@ -73,6 +75,7 @@ int __wrap_fcntl(int fd, int cmd, ...)
   fl = va_arg(ap, struct flock *);
   va_end(ap);
   if (cmd == F_SETLK && fl->l_type == F_WRLCK) n_locks++;
+  if (cmd == F_SETLK && fail_now(&fail_setlk)) return -1;
   return __real_fcntl(fd, cmd, fl);
 }
 
@@ -81,11 +84,13 @@ int __wrap_fcntl(int fd, int cmd, ...)
    closes first, and unlinkat() removes the entry first, as when a folder
    of that name was removed by another process between this call and the
    next */
-static int fail_fchmodat = 0, fail_write = 0, fail_close = 0,
+static volatile int fail_fchmodat = 0, fail_write = 0, fail_close = 0,
   fail_unlinkat = 0;
 
-/* A failure asked for in *fail: errno set from it, and it is cleared */
-static int fail_now(int *fail)
+/* A failure asked for in *fail: errno set from it, and it is cleared.
+   (volatile: gcc takes libc's calls for calls that cannot reach the
+   wrappers, and may move a test's setting past them) */
+static int fail_now(volatile int *fail)
 {
   if (*fail == 0) return 0;
   errno = *fail;
@@ -119,6 +124,114 @@ int __wrap_unlinkat(int dirfd, const char *path, int flags)
 {
   int rc = __real_unlinkat(dirfd, path, flags);
   return fail_now(&fail_unlinkat) ? -1 : rc;
+}
+
+/* The walk to the claims folder, wrapped as well: open() (of "/") fails
+   with EACCES at the open_fails_at-th call from when it is set; fstat()
+   fails once with fail_fstat, or reports a file that is no folder once
+   when fstat_no_folder is set; readlinkat() fails once with
+   fail_readlinkat, or, when readlink_fills is set, fills the buffer once
+   (a target as long as the buffer or longer, as a file system without
+   Linux's limit of 4095 bytes can hold) */
+static volatile int open_fails_at = 0, fail_fstat = 0, fstat_no_folder = 0,
+  fail_readlinkat = 0, readlink_fills = 0;
+int __real_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...)
+{
+  int mode = 0;
+  if (flags & O_CREAT) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = va_arg(ap, int);
+    va_end(ap);
+  }
+  if (open_fails_at > 0 && --open_fails_at == 0) {
+    errno = EACCES;
+    return -1;
+  }
+  return __real_open(path, flags, mode);
+}
+int __real_fstat(int fd, struct stat *st);
+int __wrap_fstat(int fd, struct stat *st);
+int __wrap_fstat(int fd, struct stat *st)
+{
+  int rc;
+  if (fail_now(&fail_fstat)) return -1;
+  rc = __real_fstat(fd, st);
+  if (rc == 0 && fstat_no_folder) {
+    fstat_no_folder = 0;
+    st->st_mode = (st->st_mode & 07777) | S_IFREG;
+  }
+  return rc;
+}
+ssize_t __real_readlinkat(int dirfd, const char *path, char *buf, size_t n);
+ssize_t __wrap_readlinkat(int dirfd, const char *path, char *buf, size_t n);
+ssize_t __wrap_readlinkat(int dirfd, const char *path, char *buf, size_t n)
+{
+  if (fail_now(&fail_readlinkat)) return -1;
+  if (readlink_fills) {
+    readlink_fills = 0;
+    memset(buf, 'a', n);
+    return (ssize_t) n;
+  }
+  return __real_readlinkat(dirfd, path, buf, n);
+}
+
+/* openat() of the name in openat_fails_on fails once with fail_openat;
+   mkdirat() fails once with fail_mkdirat, or, with mkdirat_raced, makes
+   the folder and then fails with EEXIST once (as when another process
+   made it first); read() returns at most read_short bytes once;
+   futimens() fails once with fail_futimens */
+static const char *openat_fails_on = NULL;
+static volatile int fail_openat = 0, fail_mkdirat = 0, mkdirat_raced = 0,
+  read_short = 0, fail_futimens = 0;
+int __real_openat(int dirfd, const char *path, int flags, ...);
+int __wrap_openat(int dirfd, const char *path, int flags, ...);
+int __wrap_openat(int dirfd, const char *path, int flags, ...)
+{
+  int mode = 0;
+  if (flags & O_CREAT) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = va_arg(ap, int);
+    va_end(ap);
+  }
+  if (openat_fails_on != NULL && strcmp(path, openat_fails_on) == 0 &&
+      fail_now(&fail_openat)) {
+    openat_fails_on = NULL;
+    return -1;
+  }
+  return __real_openat(dirfd, path, flags, mode);
+}
+int __real_mkdirat(int dirfd, const char *path, mode_t mode);
+int __wrap_mkdirat(int dirfd, const char *path, mode_t mode);
+int __wrap_mkdirat(int dirfd, const char *path, mode_t mode)
+{
+  if (fail_now(&fail_mkdirat)) return -1;
+  if (mkdirat_raced) {
+    mkdirat_raced = 0;
+    if (__real_mkdirat(dirfd, path, mode) != 0) return -1;
+    errno = EEXIST;
+    return -1;
+  }
+  return __real_mkdirat(dirfd, path, mode);
+}
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n)
+{
+  if (read_short > 0 && n > (size_t) read_short) {
+    n = (size_t) read_short;
+    read_short = 0;
+  }
+  return __real_read(fd, buf, n);
+}
+int __real_futimens(int fd, const struct timespec times[2]);
+int __wrap_futimens(int fd, const struct timespec times[2]);
+int __wrap_futimens(int fd, const struct timespec times[2])
+{
+  return fail_now(&fail_futimens) ? -1 : __real_futimens(fd, times);
 }
 #endif
 
@@ -169,6 +282,14 @@ static int open_rel(p4m_claims *c, const char *rel, int write)
   return write ? p4m_claims_open_write(c, at(rel), &err) :
     p4m_claims_open_read(c, at(rel), &err);
 }
+
+#ifndef _WIN32
+/* Did the last call fail with the system's error `want` at `step`? */
+static int failed_at(int want, const char *step)
+{
+  return err.err == want && err.step != NULL && strcmp(err.step, step) == 0;
+}
+#endif
 
 /* count_fds() is want (or cannot be known: Windows) */
 static int fds_are(int want)
@@ -323,7 +444,10 @@ static void test_open(void)
 #ifndef _WIN32
   /* the root, however written, is "/" (and never the user's 0700 folder) */
   CHECK(p4m_claims_open_read(&c, "///", &err) == -1 && !c.usable &&
-        strncmp(err.message, "claims folder '/' is not used: it ", 34) == 0,
+        strcmp(err.message, geteuid() == 0 ?
+               "claims folder '/' is not used: it is open to group or "
+               "others (its mode must be 0700)" :
+               "claims folder '/' is not used: it is not owned by you") == 0,
         "the root as the folder: %s", err.message);
 #endif
 
@@ -519,8 +643,25 @@ static void test_not_claims(void)
           mkfifo(at("fifolock/.lock"), 0600) == 0 &&
           open_rel(&c, "fifolock", 1) == -1 && !c.usable &&
           strcmp(err.step, "lock claims folder") == 0 &&
-          strcmp(err.message, want) == 0 && fds_are(fds),
+          strcmp(err.message, want) == 0 && err.err == 0 && fds_are(fds),
           "a FIFO as the lock: %s", err.message);
+  }
+  /* a symbolic link as .lock is not followed; a new .lock is the user's
+     alone (0600), and neither descriptor is passed to programs that the
+     process starts (they would hold the lock after it ends) */
+  {
+    struct stat st;
+    CHECK(MKDIR(at("linklock")) == 0 && write_file(at("lock-target"), "") == 0
+          && symlink(at("lock-target"), at("linklock/.lock")) == 0 &&
+          open_rel(&c, "linklock", 1) == -1 &&
+          failed_at(ELOOP, "lock claims folder") && fds_are(fds),
+          "a link as the lock: %s", err.message);
+    CHECK(open_rel(&c, "newlock", 1) == 0 &&
+          stat(at("newlock/.lock"), &st) == 0 && (st.st_mode & 0777) == 0600 &&
+          (fcntl((int) c.h_lock, F_GETFD) & FD_CLOEXEC) != 0 &&
+          (fcntl((int) c.h_dir, F_GETFD) & FD_CLOEXEC) != 0,
+          "a new lock: mode 0%o, close on exec", (unsigned) st.st_mode & 0777);
+    p4m_claims_close(&c);
   }
 #endif
 }
@@ -768,12 +909,6 @@ static int lower_limit(int resource, rlim_t v)
   return setrlimit(resource, &rl);
 }
 
-/* Did the last call fail with the system's error `want` at `step`? */
-static int failed_at(int want, const char *step)
-{
-  return err.err == want && err.step != NULL && strcmp(err.step, step) == 0;
-}
-
 static int become_nobody(void)
 {
   struct passwd *pw = getpwnam("nobody");
@@ -871,12 +1006,14 @@ static void test_trusted_path(void)
         open_rel(&c, "link", 1) == -1, "a link as the folder: %s",
         err.message);
   CHECK(chmod(at("real"), 0750) == 0 && open_rel(&c, "real", 0) == -1 &&
-        is_refusal(&err, "open to group or others"),
+        is_refusal(&err, "' is not used: it is open to group or others "
+                   "(its mode must be 0700)"),
         "a folder open to group: %s", err.message);
   chmod(at("real"), 0700);
   if (root)
     CHECK(chown(at("real"), pw->pw_uid, pw->pw_gid) == 0 &&
-          open_rel(&c, "real", 1) == -1 && is_refusal(&err, "owned by"),
+          open_rel(&c, "real", 1) == -1 &&
+          is_refusal(&err, "' is not used: it is owned by another user"),
           "nobody's folder: %s", err.message);
 
   /* the path to it: the user's or root's, closed to others unless root's
@@ -905,11 +1042,13 @@ static void test_trusted_path(void)
           open_rel(&c, "sticky/claims", 1) == 0,
           "root's sticky folder is fine: %s", err.message);
     p4m_claims_close(&c);
+    char want[PBUF + 64];
+    CHECK(realpath(at("sticky"), want) != NULL, "the real sticky folder");
+    strcat(want, "/link' on its path is a symbolic link of another user");
     CHECK(symlink("claims", at("sticky/link")) == 0 &&
           lchown(at("sticky/link"), pw->pw_uid, pw->pw_gid) == 0 &&
-          open_rel(&c, "sticky/link/sub", 1) == -1 &&
-          is_refusal(&err, "symbolic link of another user"),
-          "nobody's link in a sticky folder: %s", err.message);
+          open_rel(&c, "sticky/link/sub", 1) == -1 && is_refusal(&err, want),
+          "nobody's link in a sticky folder, named: %s", err.message);
     CHECK(mkdir(at("nobodys"), 0755) == 0 &&
           chown(at("nobodys"), pw->pw_uid, pw->pw_gid) == 0 &&
           open_rel(&c, "nobodys/claims", 1) == -1 &&
@@ -989,6 +1128,245 @@ static void test_trusted_path(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* POSIX: the walk to the claims folder at its limits: the buffer that
+   holds what is left of the path, the root opened again after an
+   absolute link, and the system calls of the walk failing */
+
+/* Opens for writing the claims folder base/<id>1/claims through three
+   links that expand what is left to walk to exactly `spare` bytes less
+   than the walk's buffer (twice the longest path) holds: <id>1 ->
+   "<id>2/./././…" and <id>2 -> "<id>3/./././…" (3999 bytes each), then
+   <id>3 -> "././…/<id>dir", sized so that it, a '/' and what is left after
+   <id>3 take that many bytes.  rbase is the real path of base.  0 when it
+   opened, -1 when not (err says why), -2 when the links cannot be made. */
+static int open_expanded(const char *rbase, char id, size_t spare)
+{
+  static char path[PBUF], t[P4M_PATH_MAX];
+  const size_t size = 2 * P4M_PATH_MAX;
+  size_t n, k, tail = strlen("claims"), len;
+  p4m_claims c;
+  char name[16];
+  int i, rc;
+  for (i = 1; i <= 2; i++) {   /* each leaves its length less "<id>N/" */
+    n = (size_t) snprintf(t, sizeof t, "%c%d", id, i + 1);
+    while (n + 2 < 4000) { memcpy(t + n, "/.", 2); n += 2; }
+    t[n] = '\0';
+    tail += n - 2;
+    snprintf(name, sizeof name, "%c%d", id, i);
+    if (symlink(t, at(name)) != 0) return -2;
+  }
+  if (tail + spare + 1 + 4 > size || size - spare - 1 - tail >= sizeof t)
+    return -2;
+  len = size - spare - 1 - tail;            /* of the third target */
+  for (k = 0; k + 1 < len - 4; k += 2) memcpy(t + k, "./", 2);
+  snprintf(t + k, sizeof t - k, "%cdir%s", id, k + 4 < len ? "/" : "");
+  snprintf(name, sizeof name, "%c3", id);
+  if (strlen(t) != len || symlink(t, at(name)) != 0) return -2;
+  snprintf(name, sizeof name, "%cdir", id);
+  if (mkdir(at(name), 0700) != 0) return -2;
+  snprintf(path, sizeof path, "%s/%c1/claims", rbase, id);
+  p4m_claims_init(&c);
+  rc = p4m_claims_open_write(&c, path, &err);
+  if (rc == 0) p4m_claims_close(&c);
+  return rc;
+}
+
+/* With descriptor 0 free, the root opened again after an absolute link is
+   descriptor 0, a descriptor like any other */
+static int child_root_as_fd0(void)
+{
+  p4m_claims c;
+  close(0);
+  if (open_rel(&c, "abs-link/claims", 1) != 0) return 10;
+  p4m_claims_close(&c);
+  return exists(at("abs-dir/claims")) ? 0 : 11;
+}
+
+/* In a chroot into base/chroot (as root): the path's components are
+   named with their '/' also right under the root (a one-letter folder) */
+static int child_short_names(void)
+{
+  p4m_claims c;
+  if (chroot(at("chroot")) != 0 || chdir("/") != 0) return 10;
+  p4m_claims_init(&c);
+  if (p4m_claims_open_read(&c, "/a/o/claims", &err) != -1) return 11;
+  return is_refusal(&err, "'/a/o' on its path is writable") ? 0 : 12;
+}
+
+/* A chain of n links base/<id>0 -> <id>1 -> ... -> <id>dir, and the claims
+   folder base/<id>0/claims opened for writing through it */
+static int open_chain(char id, int n)
+{
+  char name[16], target[16];
+  p4m_claims c;
+  int i, rc;
+  for (i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "%c%d", id, i);
+    if (i + 1 < n) snprintf(target, sizeof target, "%c%d", id, i + 1);
+    else snprintf(target, sizeof target, "%cdir", id);
+    if (symlink(target, at(name)) != 0) return -2;
+  }
+  if (mkdir(at(target), 0700) != 0) return -2;
+  snprintf(name, sizeof name, "%c0/claims", id);
+  rc = open_rel(&c, name, 1);
+  if (rc == 0) p4m_claims_close(&c);
+  return rc;
+}
+
+#define LINKS_MAX 40   /* claims-posix.c's P4M_LINKS_MAX (as Linux's) */
+
+static p4m_claims c_walk;
+
+static void test_walk_limits(void)
+{
+  char rbase[PBUF], want[PBUF + 64];
+  int status;
+  if (realpath(base, rbase) == NULL) { n_fail++; return; }
+  /* "." is passed over: the folder named in a refusal has no "/." */
+  snprintf(want, sizeof want, "'%s/dots/open' on its path is writable",
+           rbase);
+  CHECK(open_rel(&c_walk, "dots/./open/claims", 0) == -1 &&
+        is_refusal(&err, want), "'.' on the path: %s", err.message);
+  /* at most 40 links on one path */
+  CHECK(open_chain('k', LINKS_MAX) == 0 && exists(at("kdir/claims")),
+        "40 links followed: %s", err.message);
+  CHECK(open_chain('m', LINKS_MAX + 1) == -1 &&
+        failed_at(ELOOP, "open claims folder") && !exists(at("mdir/claims")),
+        "41 links: %s", err.message);
+  /* a folder whose real path is longer than the longest path, reached
+     through a relative link: where it is reached is cut short in a
+     message, never written past */
+  {
+    static char t[P4M_PATH_MAX];
+    char part[256];   /* 16 of them make the longest link target */
+    int fd = open(base, O_RDONLY | O_DIRECTORY), next, i;
+    size_t n = 0;
+    memset(part, 'd', 255);
+    part[255] = '\0';
+    for (i = 0; i < 16 && fd >= 0; i++) {
+      next = mkdirat(fd, part, 0700) == 0 ?
+        openat(fd, part, O_RDONLY | O_DIRECTORY) : -1;
+      close(fd);
+      fd = next;
+      n += (size_t) snprintf(t + n, sizeof t - n, "%s%s", i ? "/" : "", part);
+    }
+    if (fd >= 0) close(fd);
+    CHECK(fd >= 0 && symlink(t, at("deep")) == 0 &&
+          open_rel(&c_walk, "deep/claims", 1) == 0,
+          "a folder deeper than the longest path: %s", err.message);
+    p4m_claims_close(&c_walk);
+  }
+  if (geteuid() == 0) {
+    CHECK(mkdir(at("chroot"), 0755) == 0 && mkdir(at("chroot/a"), 0755) == 0
+          && mkdir(at("chroot/a/o"), 0700) == 0 &&
+          chmod(at("chroot/a/o"), 0777) == 0, "the folders of the chroot");
+    status = in_child(child_short_names);
+    CHECK(status == 0, "a one-letter folder under the root, named "
+          "(status %d)", status);
+  }
+  CHECK(open_expanded(rbase, 'a', 1) == 0 && exists(at("adir/claims")),
+        "links that fill the walk's buffer but for one byte: %s",
+        err.message);
+  snprintf(want, sizeof want, "(at '%s/b3')", rbase);
+  CHECK(open_expanded(rbase, 'b', 0) == -1 &&
+        failed_at(ENAMETOOLONG, "open claims folder") &&
+        strstr(err.message, want) != NULL && !exists(at("bdir/claims")),
+        "links one byte too long for the walk's buffer: %s", err.message);
+
+  CHECK(mkdir(at("abs-dir"), 0700) == 0 &&
+        realpath(at("abs-dir"), want) != NULL &&
+        symlink(want, at("abs-link")) == 0, "an absolute link");
+  status = in_child(child_root_as_fd0);
+  CHECK(status == 0, "the root opened again as descriptor 0 (status %d)",
+        status);
+  /* the lock covers the whole file: another process that asks about its
+     first byte (as a lock of one byte would) finds it held */
+  {
+    pid_t pid;
+    CHECK(open_rel(&c_walk, "wholelock", 1) == 0, "open: %s", err.message);
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+      struct flock fl;
+      int fd = open(at("wholelock/.lock"), O_RDWR);
+      memset(&fl, 0, sizeof fl);
+      fl.l_type = F_WRLCK;
+      fl.l_whence = SEEK_SET;
+      fl.l_len = 1;
+      _exit(fd >= 0 && fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_WRLCK
+            ? 0 : 1);
+    }
+    status = exit_status(pid);
+    CHECK(status == 0, "the lock's first byte is held (status %d)", status);
+    p4m_claims_close(&c_walk);
+  }
+#ifdef P4M_COUNT_LOCKS
+  {
+    p4m_claims c;
+    struct stat st;
+    /* the root cannot be opened again after the absolute link; the root
+       cannot be looked at, or is no folder (as where open() does not
+       check for one) */
+    open_fails_at = 2;
+    CHECK(open_rel(&c, "abs-link/claims-2", 1) == -1 &&
+          open_fails_at == 0 && failed_at(EACCES, "open claims folder") &&
+          strstr(err.message, "(at '/')") != NULL,
+          "the root refused after an absolute link: %s", err.message);
+    open_fails_at = 0;
+    fail_fstat = EIO;
+    if (fstat(1, &st) == 0) {   /* (fstat() not wrapped: glibc < 2.33) */
+      fail_fstat = 0;
+      printf("skip: fstat() cannot be wrapped here\n");
+    } else {
+      fail_fstat = EIO;
+      CHECK(open_rel(&c, "fstat/claims", 1) == -1 &&
+            failed_at(EIO, "check claims folder") &&
+            strstr(err.message, "(at '/')") != NULL,
+            "fstat() of the root fails: %s", err.message);
+      fstat_no_folder = 1;
+      CHECK(open_rel(&c, "fstat/claims", 1) == -1 &&
+            is_refusal(&err, "'/' on its path is not a folder"),
+            "the root is no folder: %s", err.message);
+    }
+    /* a link of the user's that cannot be read, or whose target fills
+       the buffer: the link is named */
+    snprintf(want, sizeof want, "(at '%s/rl-link')", rbase);
+    CHECK(mkdir(at("rl-dir"), 0700) == 0 &&
+          symlink("rl-dir", at("rl-link")) == 0, "the link to read");
+    fail_readlinkat = EIO;
+    CHECK(open_rel(&c, "rl-link/claims", 1) == -1 &&
+          failed_at(EIO, "open claims folder") &&
+          strstr(err.message, want) != NULL,
+          "readlinkat() fails: %s", err.message);
+    readlink_fills = 1;
+    CHECK(open_rel(&c, "rl-link/claims", 1) == -1 &&
+          failed_at(ENAMETOOLONG, "open claims folder") &&
+          strstr(err.message, want) != NULL,
+          "a link target that fills the buffer: %s", err.message);
+    CHECK(!exists(at("rl-dir/claims")), "nothing made through the link");
+    /* a folder that cannot be made: the system's reason, the folder
+       named, no descriptor left open; one made by another process just
+       before (EEXIST) is used */
+    {
+      int fds = count_fds();
+      snprintf(want, sizeof want, "%s/mk'", rbase);
+      fail_mkdirat = EACCES;
+      CHECK(open_rel(&c, "mk/claims", 1) == -1 &&
+            failed_at(EACCES, "create claims folder") &&
+            strstr(err.message, want) != NULL && fds_are(fds),
+            "mkdirat() refused: %s", err.message);
+      fail_mkdirat = 0;
+      mkdirat_raced = 1;
+      CHECK(open_rel(&c, "raced/claims", 1) == 0 && mkdirat_raced == 0 &&
+            exists(at("raced/claims")),
+            "a folder made by another process first: %s", err.message);
+      p4m_claims_close(&c);
+    }
+  }
+#endif
+}
+
+/* ------------------------------------------------------------------ */
 /* POSIX: what the system refuses while a folder or a claim is written
    or read */
 
@@ -1033,12 +1411,78 @@ static void test_system_errors(void)
   p4m_claims c;
   struct stat st;
   double until;
+  /* the lock: EINTR (from fcntl() or from opening .lock) is tried again,
+     EACCES from fcntl() is a lock held by another process (as some
+     systems say it), and any other errno is an error at that step, as is
+     a lock that cannot be touched */
+  {
+    static const int held[] = { EINTR, EACCES };
+    int i;
+    for (i = 0; i < 2; i++) {
+      fail_setlk = held[i];
+      CHECK(open_rel(&c, "lockerr", 1) == 0 && fail_setlk == 0,
+            "errno %d from fcntl(F_SETLK): %s", held[i], err.message);
+      p4m_claims_close(&c);
+    }
+    fail_setlk = EIO;
+    CHECK(open_rel(&c, "lockerr", 1) == -1 && failed_at(EIO, "lock claims folder"),
+          "EIO from fcntl(F_SETLK): %s", err.message);
+    fail_setlk = 0;
+    openat_fails_on = ".lock";
+    fail_openat = EINTR;
+    CHECK(open_rel(&c, "lockerr", 1) == 0 && fail_openat == 0,
+          "EINTR opening .lock: %s", err.message);
+    p4m_claims_close(&c);
+    fail_futimens = EIO;
+    CHECK(open_rel(&c, "lockerr", 1) == -1 && failed_at(EIO, "lock claims folder"),
+          "EIO from futimens(): %s", err.message);
+    fail_futimens = 0;
+  }
+  /* a claim that cannot be opened for want of resources (or EIO) is an
+     error, for it may be there; EINTR is tried again; a claim read in
+     pieces is read whole, and a file longer than a claim is read no
+     further than the buffer */
+  {
+    static const int scarce[] = { ENFILE, ENOMEM, EIO };
+    int i;
+    CHECK(open_rel(&c, "readerr", 1) == 0 &&
+          p4m_claims_take(&c, 7400, 1000, 100, &until, &err) == 0,
+          "a claim to read: %s", err.message);
+    for (i = 0; i < 3; i++) {
+      openat_fails_on = "7400";
+      fail_openat = scarce[i];
+      CHECK(p4m_claims_release(&c, 7400, until, &err) == -1 &&
+            failed_at(scarce[i], "read claim") && exists(at("readerr/7400")),
+            "errno %d opening a claim: %s", scarce[i], err.message);
+    }
+    openat_fails_on = "7400";
+    fail_openat = EINTR;
+    read_short = 3;
+    CHECK(p4m_claims_release(&c, 7400, until, &err) == 0 &&
+          fail_openat == 0 && read_short == 0 && !exists(at("readerr/7400")),
+          "EINTR and a short read: %s", err.message);
+    {
+      char big[4 * P4M_CLAIMS_FILE_MAX];
+      memset(big, '9', sizeof big - 1);
+      big[sizeof big - 1] = '\0';
+      read_short = 3;
+      CHECK(write_file(at("readerr/7401"), big) == 0 &&
+            p4m_claims_release(&c, 7401, until, &err) >= 0 &&
+            exists(at("readerr/7401")),
+            "a long file read in pieces: %s", err.message);
+      read_short = 0;
+    }
+    p4m_claims_close(&c);
+  }
   /* a new folder whose mode cannot be set: the system's reason, named, and
      the folder left closed to others */
+  char want[PBUF + 16];
+  if (realpath(base, want) == NULL) { n_fail++; return; }
+  strcat(want, "/nochmod'");
   fail_fchmodat = EPERM;
   CHECK(open_rel(&c, "nochmod/claims", 1) == -1 &&
         failed_at(EPERM, "create claims folder") &&
-        strstr(err.message, "nochmod") != NULL &&
+        strstr(err.message, want) != NULL &&
         stat(at("nochmod"), &st) == 0 && (st.st_mode & 0777) == 0700,
         "the mode of a new folder cannot be set: %s", err.message);
   fail_fchmodat = 0;
@@ -1227,6 +1671,16 @@ static void test_descriptors(void)
       p4m_claims_close(&c);
       if (fstat(0, &st) == 0) bad |= 2;
     }
+    /* nor a claim read as descriptor 0 (the folder and the lock hold
+       others) opened twice */
+    if (dup(1) != 0 || open_rel(&c, "fds", 1) != 0 ||
+        p4m_claims_take(&c, 7002, 1000, 100, &until, &err) != 0)
+      bad |= 1;
+    close(0);
+    errno = EINTR;
+    if (p4m_claims_release(&c, 7002, until, &err) != 0) bad |= 1;
+    if (fstat(0, &st) == 0) bad |= 2;
+    p4m_claims_close(&c);
     /* no descriptor left: an error with errno and step */
     if (open_rel(&c, "fds", 1) != 0) bad |= 4;
     lowest = dup(1);
@@ -1287,6 +1741,7 @@ int main(void)
 #ifndef _WIN32
   test_reader_writes_nothing();
   test_trusted_path();
+  test_walk_limits();
   test_system_errors();
   test_races();
   test_other_user();
