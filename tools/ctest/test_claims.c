@@ -83,9 +83,11 @@ int __wrap_fcntl(int fd, int cmd, ...)
    each fails once with the errno in fail_<name> when that is set; close()
    closes first, and unlinkat() removes the entry first, as when a folder
    of that name was removed by another process between this call and the
-   next */
+   next.  Also once: write() writes at most write_short bytes (or returns 0
+   when write_short is -1); unlinkat() refuses with unlinkat_refuses and
+   removes nothing */
 static volatile int fail_fchmodat = 0, fail_write = 0, fail_close = 0,
-  fail_unlinkat = 0;
+  fail_unlinkat = 0, write_short = 0, unlinkat_refuses = 0;
 
 /* A failure asked for in *fail: errno set from it, and it is cleared.
    (volatile: gcc takes libc's calls for calls that cannot reach the
@@ -109,6 +111,11 @@ ssize_t __real_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
+  if (write_short == -1) { write_short = 0; return 0; }
+  if (write_short > 0 && n > (size_t) write_short) {
+    n = (size_t) write_short;
+    write_short = 0;
+  }
   return fail_now(&fail_write) ? -1 : __real_write(fd, buf, n);
 }
 int __real_close(int fd);
@@ -122,7 +129,9 @@ int __real_unlinkat(int dirfd, const char *path, int flags);
 int __wrap_unlinkat(int dirfd, const char *path, int flags);
 int __wrap_unlinkat(int dirfd, const char *path, int flags)
 {
-  int rc = __real_unlinkat(dirfd, path, flags);
+  int rc;
+  if (fail_now(&unlinkat_refuses)) return -1;
+  rc = __real_unlinkat(dirfd, path, flags);
   return fail_now(&fail_unlinkat) ? -1 : rc;
 }
 
@@ -185,7 +194,8 @@ ssize_t __wrap_readlinkat(int dirfd, const char *path, char *buf, size_t n)
    futimens() fails once with fail_futimens */
 static const char *openat_fails_on = NULL;
 static volatile int fail_openat = 0, fail_mkdirat = 0, mkdirat_raced = 0,
-  read_short = 0, fail_futimens = 0;
+  read_short = 0, read_fails = 0, fail_read_once = 0, fail_futimens = 0,
+  host_fake = 0;
 int __real_openat(int dirfd, const char *path, int flags, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...)
@@ -221,11 +231,30 @@ ssize_t __real_read(int fd, void *buf, size_t n);
 ssize_t __wrap_read(int fd, void *buf, size_t n);
 ssize_t __wrap_read(int fd, void *buf, size_t n)
 {
+  if (read_fails) { errno = read_fails; return -1; }   /* every time */
+  if (fail_now(&fail_read_once)) return -1;
   if (read_short > 0 && n > (size_t) read_short) {
     n = (size_t) read_short;
     read_short = 0;
   }
   return __real_read(fd, buf, n);
+}
+/* gethostname(), once as host_fake says: 1, a name that fills the buffer
+   unterminated (as POSIX allows for a long name); 2, that and failing; 3,
+   "a/b c" */
+int __real_gethostname(char *name, size_t len);
+int __wrap_gethostname(char *name, size_t len);
+int __wrap_gethostname(char *name, size_t len)
+{
+  int fake = host_fake;
+  host_fake = 0;
+  if (fake == 1 || fake == 2) {
+    memset(name, 'h', len);
+    if (fake == 2) { errno = ENAMETOOLONG; return -1; }
+    return 0;
+  }
+  if (fake == 3) { snprintf(name, len, "a/b c"); return 0; }
+  return __real_gethostname(name, len);
 }
 int __real_futimens(int fd, const struct timespec times[2]);
 int __wrap_futimens(int fd, const struct timespec times[2]);
@@ -337,6 +366,8 @@ static void test_format(void)
     { 33658000000000ull, 1795000000, 0 },    /* a file of the year 33658 */
     { 1010000, -1, 0 },
     { 1010000, 1.1e11, 0 },
+    { 1, 0, 1 },                             /* the first and the last */
+    { 100000000000001ull, 1e11, 1 },         /* valid now */
   };
   p4m_claim_record r, back;
   char buf[64], one = 'x';
@@ -388,6 +419,19 @@ static void test_format(void)
   r.pid = 4294967296ul;
   CHECK(p4m_claims_format(buf, sizeof buf, &r) == 0, "too large a pid");
 #endif
+  /* no record or no buffer: nothing to format or parse */
+  strcpy(buf, "x");
+  CHECK(p4m_claims_format(buf, sizeof buf, NULL) == 0 && buf[0] == '\0' &&
+        p4m_claims_format(NULL, 8, &r) == 0, "format without a record");
+  CHECK(p4m_claims_parse(NULL, 6, &back) == -1 &&
+        p4m_claims_parse("0.005\n", 6, NULL) == -1, "parse without one");
+  {  /* longer than a claim file may be: refused before it is read */
+    char big[P4M_CLAIMS_FILE_MAX + 2];
+    memset(big, ' ', sizeof big);
+    memcpy(big, "0.005 1\n", 8);
+    CHECK(p4m_claims_parse(big, sizeof big, &back) == -1 &&
+          p4m_claims_parse(big, 8, &back) == 0, "a file too long");
+  }
 
   for (i = 0; i < sizeof times / sizeof times[0]; i++)
     CHECK(p4m_claims_live(times[i].expiry_ms, times[i].now) == times[i].live,
@@ -410,6 +454,26 @@ static void test_format(void)
           "now %.6f", t);
 #ifndef _WIN32
     CHECK(p4m_claims_uid() == (long) geteuid(), "uid");
+#endif
+#ifdef P4M_COUNT_LOCKS
+    /* a name cut short is ended within the buffer, a failure is
+       "localhost", the name is cleaned, and no room is no change */
+    {
+      char want[8] = "hhhhhhh";
+      host_fake = 1;
+      p4m_claims_host(h, 8);
+      CHECK(strcmp(h, want) == 0, "a name that fills the buffer: '%s'", h);
+      host_fake = 2;
+      p4m_claims_host(h, 8);
+      CHECK(strcmp(h, "localho") == 0, "gethostname() fails: '%s'", h);
+      host_fake = 3;
+      p4m_claims_host(h, sizeof h);
+      CHECK(strcmp(h, "a_b_c") == 0, "a name to clean: '%s'", h);
+      h[0] = 'x';
+      p4m_claims_host(h, 0);
+      p4m_claims_host(NULL, 8);
+      CHECK(h[0] == 'x', "no room: '%c'", h[0]);
+    }
 #endif
   }
 }
@@ -1472,6 +1536,81 @@ static void test_system_errors(void)
             "a long file read in pieces: %s", err.message);
       read_short = 0;
     }
+    /* a read that fails is an error at that step (every time: it is not
+       tried for ever); EINTR is tried again */
+    CHECK(p4m_claims_take(&c, 7402, 1000, 100, &until, &err) == 0,
+          "a claim to read: %s", err.message);
+    read_fails = EIO;
+    CHECK(p4m_claims_release(&c, 7402, until, &err) == -1 &&
+          failed_at(EIO, "read claim") && exists(at("readerr/7402")),
+          "EIO from read(): %s", err.message);
+    read_fails = 0;
+    fail_read_once = EINTR;
+    CHECK(p4m_claims_release(&c, 7402, until, &err) == 0 &&
+          fail_read_once == 0 && !exists(at("readerr/7402")),
+          "EINTR from read(): %s", err.message);
+    p4m_claims_close(&c);
+  }
+  /* a claim written in pieces (short writes) is written whole; a write
+     of nothing is EIO; EINTR from close() is no failure (the file is
+     closed) */
+  {
+    static const int pieces[] = { 1, 3 };
+    int i;
+    CHECK(open_rel(&c, "writes", 1) == 0, "open: %s", err.message);
+    char whole[64];
+    snprintf(whole, sizeof whole, "1005.000 %lu\n", GETPID());
+    for (i = 0; i < 2; i++) {
+      char name[32];
+      snprintf(name, sizeof name, "writes/%d", 7500 + i);
+      write_short = pieces[i];
+      CHECK(p4m_claims_take(&c, 7500 + i, 1000, 5, &until, &err) == 0 &&
+            write_short == 0 && strcmp(read_file(at(name)), whole) == 0 &&
+            stat(at(name), &st) == 0 && (size_t) st.st_size == strlen(whole),
+            "a claim written %d bytes at a time: '%s'", pieces[i],
+            read_file(at(name)));
+    }
+    write_short = -1;
+    CHECK(p4m_claims_take(&c, 7502, 1000, 5, &until, &err) == -1 &&
+          write_short == 0 && failed_at(EIO, "write claim") &&
+          !exists(at("writes/7502")),
+          "write() of nothing: %s", err.message);
+    fail_close = EINTR;
+    CHECK(p4m_claims_take(&c, 7503, 1000, 5, &until, &err) == 0 &&
+          fail_close == 0 && exists(at("writes/7503")),
+          "EINTR from close(): %s", err.message);
+    p4m_claims_close(&c);
+  }
+  /* a dead entry that cannot be removed: EPERM, EBUSY, ENOTEMPTY or
+     EEXIST say that something outside the protocol holds the name (2),
+     anything else is an error; EPERM for a folder (as macOS says) means
+     remove it as a folder */
+  {
+    static const int held[] = { EPERM, EBUSY, ENOTEMPTY, EEXIST };
+    int i;
+    CHECK(open_rel(&c, "removes", 1) == 0, "open: %s", err.message);
+    for (i = 0; i < 4; i++) {
+      CHECK(write_file(at("removes/7600"), "900.000 1\n") == 0, "dead");
+      unlinkat_refuses = held[i];
+      CHECK(p4m_claims_take(&c, 7600, 1000, 5, &until, &err) == 2 &&
+            unlinkat_refuses == 0,
+            "errno %d removing a dead claim: %s", held[i], err.message);
+    }
+    unlinkat_refuses = EIO;
+    CHECK(p4m_claims_take(&c, 7600, 1000, 5, &until, &err) == -1 &&
+          failed_at(EIO, "remove claim"), "EIO removing a dead claim: %s",
+          err.message);
+    CHECK(unlink(at("removes/7600")) == 0 && MKDIR(at("removes/7601")) == 0,
+          "a dead folder");
+    unlinkat_refuses = EPERM;
+    CHECK(p4m_claims_take(&c, 7601, 1000, 5, &until, &err) == 0 &&
+          strncmp(read_file(at("removes/7601")), "1005.000 ", 9) == 0,
+          "EPERM for a folder: %s", err.message);
+    CHECK(p4m_claims_take(&c, 7602, 1000, 5, &until, &err) == 0, "take");
+    unlinkat_refuses = EBUSY;
+    CHECK(p4m_claims_release(&c, 7602, until, &err) == -1 &&
+          failed_at(EBUSY, "remove claim") && exists(at("removes/7602")),
+          "a claim that cannot be released: %s", err.message);
     p4m_claims_close(&c);
   }
   /* a new folder whose mode cannot be set: the system's reason, named, and
@@ -1679,6 +1818,10 @@ static void test_descriptors(void)
     close(0);
     errno = EINTR;
     if (p4m_claims_release(&c, 7002, until, &err) != 0) bad |= 1;
+    if (fstat(0, &st) == 0) bad |= 2;
+    /* nor a claim written as descriptor 0 */
+    errno = EINTR;
+    if (p4m_claims_take(&c, 7003, 1000, 100, &until, &err) != 0) bad |= 1;
     if (fstat(0, &st) == 0) bad |= 2;
     p4m_claims_close(&c);
     /* no descriptor left: an error with errno and step */
