@@ -256,6 +256,32 @@ int __wrap_gethostname(char *name, size_t len)
   if (fake == 3) { snprintf(name, len, "a/b c"); return 0; }
   return __real_gethostname(name, len);
 }
+/* The lock's clock and sleeps: with fake_clock set, clock_gettime() says
+   fake_now and then moves it on by fake_step seconds (0: a clock that
+   stands still); with fake_sleeps set, nanosleep() does not sleep but
+   notes each wait in slept[] (in ms) */
+static volatile int fake_clock = 0, fake_sleeps = 0, n_slept = 0;
+static double fake_now = 1000.0, fake_step = 0.0;
+static int slept[64];
+int __real_clock_gettime(clockid_t id, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t id, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t id, struct timespec *ts)
+{
+  if (!fake_clock) return __real_clock_gettime(id, ts);
+  ts->tv_sec = (time_t) fake_now;
+  ts->tv_nsec = (long) ((fake_now - (double) ts->tv_sec) * 1e9);
+  fake_now += fake_step;
+  return 0;
+}
+int __real_nanosleep(const struct timespec *req, struct timespec *rem);
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem);
+int __wrap_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+  if (!fake_sleeps) return __real_nanosleep(req, rem);
+  if (n_slept < 64)
+    slept[n_slept++] = (int) (req->tv_sec * 1000 + req->tv_nsec / 1000000);
+  return 0;
+}
 int __real_futimens(int fd, const struct timespec times[2]);
 int __wrap_futimens(int fd, const struct timespec times[2]);
 int __wrap_futimens(int fd, const struct timespec times[2])
@@ -440,16 +466,21 @@ static void test_format(void)
 
   /* the host name is a safe folder name; uid and now are this process's */
   {
-    char h[64], b1[16] = "a/b\\c d", b2[16] = "..", b3[16] = " x/";
+    char h[64], b1[16] = "a/b\\c d", b2[16] = "..", b3[16] = " x/",
+      b4[16] = "`az{@AZ[/09:", b5[16] = ".";
     double t = p4m_claims_now();
     p4m_claims_host(h, sizeof h);
     p4m_host_clean(b1, sizeof b1);
     p4m_host_clean(b2, sizeof b2);
     p4m_host_clean(b3, sizeof b3);
+    p4m_host_clean(b4, sizeof b4);   /* each range's ends, and past them */
+    p4m_host_clean(b5, sizeof b5);
     CHECK(h[0] != '\0' && strpbrk(h, "/\\ ") == NULL &&
           strcmp(b1, "a_b_c_d") == 0 && strcmp(b2, "localhost") == 0 &&
-          strcmp(b3, "_x_") == 0,
-          "host '%s'; cleaned: '%s' '%s' '%s'", h, b1, b2, b3);
+          strcmp(b3, "_x_") == 0 && strcmp(b4, "_az__AZ__09_") == 0 &&
+          strcmp(b5, "localhost") == 0,
+          "host '%s'; cleaned: '%s' '%s' '%s' '%s' '%s'", h, b1, b2, b3, b4,
+          b5);
     CHECK(t > (double) time(NULL) - 2 && t < (double) time(NULL) + 2,
           "now %.6f", t);
 #ifndef _WIN32
@@ -481,6 +512,13 @@ static void test_format(void)
 /* ------------------------------------------------------------------ */
 /* Opening                                                              */
 
+/* An object that is not open: no folder, nothing to poll, no handles */
+static int is_closed(const p4m_claims *c)
+{
+  return c->dir[0] == '\0' && !c->usable &&
+    !c->writable && c->h_dir == -1 && c->h_lock == -1;
+}
+
 static void test_open(void)
 {
   p4m_claims c;
@@ -492,6 +530,14 @@ static void test_open(void)
   mode_t old;
 #endif
 
+  /* init and close leave an object that is not open, whatever it held */
+  memset(&c, 'x', sizeof c);
+  p4m_claims_init(&c);
+  CHECK(is_closed(&c) && c.poll == NULL && c.poll_ctx == NULL, "init");
+  CHECK(open_rel(&c, "state", 1) == 0 && c.usable && c.writable,
+        "open: %s", err.message);
+  p4m_claims_close(&c);
+  CHECK(is_closed(&c), "close");
   p4m_claims_init(&c);
   CHECK(p4m_claims_open_read(&c, "claims", &err) == -1 && !c.usable &&
         err.kind == P4M_E_SYSTEM && err.err == 0 &&
@@ -786,6 +832,71 @@ static pid_t hold_lock(const char *rel, int ms)
 static void on_alarm(int sig) { (void) sig; stop_now = 1; }
 #endif
 
+#if defined(P4M_COUNT_LOCKS)
+/* A writer's wait for a held lock with the clock and the sleeps faked:
+   sleeps of 1, 2, 4, ... ms up to 50 ms until their sum or the clock
+   reaches the wait (each checked with >=); the sleeps, from open_rel of
+   base/lock2 with the wait set to wait_ms and the clock moving step s a
+   call, as "1,2,4"; "" when the open did not fail as it should */
+static const char *lock_waits(long wait_ms, double step)
+{
+  static char out[256];
+  size_t n = 0;
+  int i, rc;
+  p4m_claims w;
+  p4m_claims_lock_wait_ms = wait_ms;
+  fake_now = 1000.0;
+  fake_step = step;
+  n_slept = 0;
+  fake_clock = fake_sleeps = 1;
+  rc = open_rel(&w, "lock2", 1);
+  fake_clock = fake_sleeps = 0;
+  p4m_claims_lock_wait_ms = 60000;
+  out[0] = '\0';
+  if (rc != -1 || err.kind != P4M_E_SYSTEM || !failed_at(ETIMEDOUT,
+      "lock claims folder"))
+    return out;
+  for (i = 0; i < n_slept && n + 12 < sizeof out; i++)
+    n += (size_t) snprintf(out + n, sizeof out - n, "%s%d", i ? "," : "",
+                           slept[i]);
+  return out;
+}
+
+static void test_lock_wait(void)
+{
+  p4m_claims w;
+  char want[PBUF + 80];
+  pid_t holder;
+  const char *s;
+  if (open_rel(&w, "lock2", 1) != 0) { n_fail++; return; }
+  p4m_claims_close(&w);
+  holder = hold_lock("lock2", 0);
+  CHECK(holder > 0, "hold the lock");
+  s = lock_waits(63, 0.0);
+  CHECK(strcmp(s, "1,2,4,8,16,32") == 0, "a wait of 63 ms: %s", s);
+  s = lock_waits(64, 0.0);
+  CHECK(strcmp(s, "1,2,4,8,16,32,50") == 0, "a wait of 64 ms: %s", s);
+  s = lock_waits(100000, 10.0);
+  CHECK(strcmp(s, "1,2,4,8,16,32,50,50,50") == 0,
+        "a wait of 100 s, the clock moving 10 s a try: %s", s);
+  /* a poll that stops it: interrupted, without errno */
+  p4m_claims_init(&w);
+  w.poll = poll_fn;
+  stop_at_poll = 1;
+  n_polls = 0;
+  snprintf(want, sizeof want, "interrupted while waiting for the lock of "
+           "claims folder '%s'", at("lock2"));
+  CHECK(p4m_claims_open_write(&w, at("lock2"), &err) == -1 &&
+        err.kind == P4M_E_INTERRUPT && err.err == 0 &&
+        strcmp(err.step, "lock claims folder") == 0 &&
+        strcmp(err.message, want) == 0, "interrupted: %s", err.message);
+  stop_at_poll = 0;
+  stop_now = 0;
+  kill(holder, SIGKILL);
+  waitpid(holder, NULL, 0);
+}
+#endif
+
 static void test_lock(void)
 {
   p4m_claims c, w;
@@ -901,6 +1012,9 @@ static void test_lock(void)
         err.message);
 #endif
   p4m_claims_close(&c);
+#if defined(P4M_COUNT_LOCKS)
+  test_lock_wait();
+#endif
 }
 
 #ifndef _WIN32
@@ -1033,6 +1147,7 @@ static int is_refusal(const p4m_error *e, const char *why)
 {
   return e->kind == P4M_E_SYSTEM && e->err == 0 &&
     strcmp(e->step, "check claims folder") == 0 &&
+    strncmp(e->message, "claims folder '", 15) == 0 &&
     strstr(e->message, why) != NULL;
 }
 
@@ -1398,10 +1513,15 @@ static void test_walk_limits(void)
     CHECK(mkdir(at("rl-dir"), 0700) == 0 &&
           symlink("rl-dir", at("rl-link")) == 0, "the link to read");
     fail_readlinkat = EIO;
-    CHECK(open_rel(&c, "rl-link/claims", 1) == -1 &&
-          failed_at(EIO, "open claims folder") &&
-          strstr(err.message, want) != NULL,
-          "readlinkat() fails: %s", err.message);
+    {
+      char whole[2 * PBUF + 64];
+      snprintf(whole, sizeof whole, "cannot open claims folder '%s' %s: ",
+               at("rl-link/claims"), want);
+      CHECK(open_rel(&c, "rl-link/claims", 1) == -1 &&
+            failed_at(EIO, "open claims folder") &&
+            strncmp(err.message, whole, strlen(whole)) == 0,
+            "readlinkat() fails: %s", err.message);
+    }
     readlink_fills = 1;
     CHECK(open_rel(&c, "rl-link/claims", 1) == -1 &&
           failed_at(ENAMETOOLONG, "open claims folder") &&
