@@ -338,7 +338,15 @@ static int open_rel(p4m_claims *c, const char *rel, int write)
     p4m_claims_open_read(c, at(rel), &err);
 }
 
+/* Was the last error the caller's bug `want`, whole? */
+static int is_bug(const char *want)
+{
+  return err.kind == P4M_E_BUG && err.err == 0 && err.step == NULL &&
+    strcmp(err.message, want) == 0;
+}
+
 #ifndef _WIN32
+
 /* Did the last call fail with the system's error `want` at `step`? */
 static int failed_at(int want, const char *step)
 {
@@ -541,7 +549,9 @@ static void test_open(void)
   p4m_claims_init(&c);
   CHECK(p4m_claims_open_read(&c, "claims", &err) == -1 && !c.usable &&
         err.kind == P4M_E_SYSTEM && err.err == 0 &&
-        strcmp(err.step, "open claims folder") == 0,
+        strcmp(err.step, "open claims folder") == 0 &&
+        strcmp(err.message, "claims folder 'claims' is not an absolute "
+               "path") == 0,
         "a relative folder: %s", err.message);
   memset(longdir, 'x', sizeof longdir);
   longdir[0] = SEP[0];
@@ -549,7 +559,8 @@ static void test_open(void)
   CHECK(p4m_claims_open_write(&c, longdir, &err) == -1 && !c.usable &&
         err.kind == P4M_E_SYSTEM && err.err == 0 &&
         strcmp(err.step, "open claims folder") == 0 &&
-        strstr(err.message, "is too long (4096 bytes, at most 4095)") != NULL,
+        strcmp(err.message, "the name of the claims folder is too long "
+               "(4096 bytes, at most 4095)") == 0,
         "too long a name: %s", err.message);
 #ifndef _WIN32
   /* the root, however written, is "/" (and never the user's 0700 folder) */
@@ -673,8 +684,37 @@ static void test_take(void)
     p4m_claims n;
     p4m_claims_init(&n);
     CHECK(p4m_claims_open_read(&n, NULL, &err) == -1 &&
-          err.kind == P4M_E_BUG && !n.usable, "no folder is a bug of the "
-          "caller: %s", err.message);
+          is_bug("p4m_claims_open: no claims or no folder") && !n.usable,
+          "no folder is a bug of the caller: %s", err.message);
+    /* the caller's bugs, named whole */
+    CHECK(p4m_claims_take(&n, 5, 1000, 5, &until, &err) == -1 &&
+          is_bug("p4m_claims_take: the claims folder is not open for "
+                 "writing, or port 5 is not a port") &&
+          p4m_claims_release(&n, 6, 1000, &err) == -1 &&
+          is_bug("p4m_claims_release: the claims folder is not open for "
+                 "writing, or port 6 is not a port") &&
+          p4m_claims_drop(&n, 7, &err) == -1 &&
+          is_bug("p4m_claims_drop: the claims folder is not open for "
+                 "writing, or port 7 is not a port"),
+          "not open for writing: %s", err.message);
+    CHECK(p4m_claims_take(&c, 2, -1, 5, &until, &err) == -1 &&
+          is_bug("p4m_claims_take: now -1 or seconds 5 out of range"),
+          "now out of range: %s", err.message);
+  }
+  /* a release is of this process's claim with the expiry it was given:
+     within half a millisecond (until = 0.0625 s is 62.5 ms, exactly) */
+  {
+    char text[64];
+    snprintf(text, sizeof text, "0.062 %lu\n", GETPID());
+    CHECK(write_file(at("take/7800"), text) == 0 &&
+          p4m_claims_release(&c, 7800, 0.0625, &err) == 1 &&
+          exists(at("take/7800")), "62 ms is not 62.5 ms less 0.5");
+    snprintf(text, sizeof text, "0.063 %lu\n", GETPID());
+    CHECK(write_file(at("take/7801"), text) == 0 &&
+          p4m_claims_release(&c, 7801, 0.0625, &err) == 1 &&
+          exists(at("take/7801")), "63 ms is not 62.5 ms plus 0.5");
+    CHECK(p4m_claims_release(&c, 7801, 0.063, &err) == 0 &&
+          !exists(at("take/7801")), "63 ms is 63 ms");
   }
   p4m_claims_close(&r);
   p4m_claims_close(&c);
@@ -1731,6 +1771,15 @@ static void test_system_errors(void)
     CHECK(p4m_claims_release(&c, 7602, until, &err) == -1 &&
           failed_at(EBUSY, "remove claim") && exists(at("removes/7602")),
           "a claim that cannot be released: %s", err.message);
+    unlinkat_refuses = EBUSY;
+    CHECK(p4m_claims_drop(&c, 7602, &err) == -1 &&
+          failed_at(EBUSY, "remove claim") && exists(at("removes/7602")),
+          "a claim that cannot be dropped: %s", err.message);
+    openat_fails_on = "7602";
+    fail_openat = ENFILE;
+    CHECK(p4m_claims_drop(&c, 7602, &err) == -1 &&
+          failed_at(ENFILE, "read claim") && exists(at("removes/7602")),
+          "a claim that cannot be read to drop: %s", err.message);
     p4m_claims_close(&c);
   }
   /* a new folder whose mode cannot be set: the system's reason, named, and
