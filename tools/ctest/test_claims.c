@@ -142,19 +142,25 @@ int __wrap_unlinkat(int dirfd, const char *path, int flags)
    fail_readlinkat, or, when readlink_fills is set, fills the buffer once
    (a target as long as the buffer or longer, as a file system without
    Linux's limit of 4095 bytes can hold) */
+/* In a wrapper of open() or openat(): mode, the argument after flags, or 0
+   without O_CREAT */
+#define OPEN_MODE(flags, mode) do {                                      \
+    va_list ap_;                                                         \
+    (mode) = 0;                                                          \
+    if ((flags) & O_CREAT) {                                             \
+      va_start(ap_, flags);                                              \
+      (mode) = va_arg(ap_, int);                                         \
+      va_end(ap_);                                                       \
+    }                                                                    \
+  } while (0)
 static volatile int open_fails_at = 0, fail_fstat = 0, fstat_no_folder = 0,
   fail_readlinkat = 0, readlink_fills = 0;
 int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...)
 {
-  int mode = 0;
-  if (flags & O_CREAT) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = va_arg(ap, int);
-    va_end(ap);
-  }
+  int mode;
+  OPEN_MODE(flags, mode);
   if (open_fails_at > 0 && --open_fails_at == 0) {
     errno = EACCES;
     return -1;
@@ -200,13 +206,8 @@ int __real_openat(int dirfd, const char *path, int flags, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...)
 {
-  int mode = 0;
-  if (flags & O_CREAT) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = va_arg(ap, int);
-    va_end(ap);
-  }
+  int mode;
+  OPEN_MODE(flags, mode);
   if (openat_fails_on != NULL && strcmp(path, openat_fails_on) == 0 &&
       fail_now(&fail_openat)) {
     openat_fails_on = NULL;

@@ -222,8 +222,8 @@ echo "baseline suite: ${t_suite} s; per-mutant timeout ${timeout_s} s"
 # is then tested by the files that execute its line: a file that never
 # reaches the line runs exactly as on the original code and cannot kill it.
 # Leaving a file out can only turn a kill into a survival, never the
-# reverse; a line that gcov does not count (part of a statement counted on
-# another line) gets every file.
+# reverse.  A line that gcov does not count (the continuation of a
+# statement) goes by the nearest counted line above it (select_files).
 #   $work/cover/exec            FILE:LINE of every line gcov counts
 #   $work/cover/<test file>     FILE:LINE of the lines that file executes
 if [ "$cover" = 1 ] && [ "$resume" = 1 ] && [ -f "$work/cover/exec" ]; then
@@ -238,6 +238,7 @@ elif [ "$cover" = 1 ]; then
   # (tests run R as nobody too: its counts must be writable by every user,
   # or libgcov complains on the standard error that tests read)
   chmod 777 "$cv/build/src"
+  old_umask=$(umask)
   umask 000
   while read -r t; do
     rm -f "$cv/build/src/"*.gcda
@@ -255,7 +256,7 @@ elif [ "$cover" = 1 ]; then
         { print f ":" l >> all }
         c !~ /^[#=]/ { print f ":" l }' | sort -u > "$cv/$t"
   done < "$work/order"
-  umask 022
+  umask "$old_umask"
   sort -u "$cv/exec.all" > "$cv/exec"
   echo "coverage of $(wc -l < "$work/order") test files in $(( $(date +%s) - t0 )) s:" \
     "$(sort -u "$cv"/test*.R | wc -l) of $(wc -l < "$cv/exec") counted lines of src/ run"
