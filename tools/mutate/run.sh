@@ -142,12 +142,16 @@ compile_cmd() {  # the command R used to compile src/$1
   grep -E -- "-c $1 -o ${1%.c}\.o\$" "$work/install.log" | tail -n 1
 }
 
-# Network isolation: each run in its own network namespace (as root), so
-# that parallel runs, and other users of the machine, cannot take its ports.
+# Isolation: each run in its own network namespace (as root), so that
+# parallel runs, and other users of the machine, cannot take its ports; and
+# with its own empty /run (a mount namespace), so that a mutant of the
+# claims-folder rule cannot leave a folder in /run/user for every run, and
+# test, after it.
+iso='ip link set lo up && mount -t tmpfs -o mode=755 tmpfs /run'
 if [ "$netns" = 1 ] && [ "$(id -u)" = 0 ] &&
-   unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
-  isolate=(unshare -n sh -c 'ip link set lo up && exec "$@"' sh)
-  echo "each test run in its own network namespace"
+   unshare -n -m sh -c "$iso" 2>/dev/null; then
+  isolate=(unshare -n -m sh -c "$iso"' && exec "$@"' sh)
+  echo "each test run in its own network namespace, with its own /run"
 else
   isolate=()
 fi
