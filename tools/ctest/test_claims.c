@@ -8,7 +8,9 @@
  * (the lock wait is set per test: 0.6 s where a writer must give up, a
  * minute elsewhere, so that a loaded machine never makes a racer give up;
  * claims.c notes its longest sleep between two polls) and, on Linux, with
- * fcntl() wrapped to count how often the lock is taken (-DP4M_COUNT_LOCKS).
+ * the claims' system calls wrapped (the Makefile's CLAIMS_WRAP,
+ * -DP4M_COUNT_LOCKS): fcntl() counts how often the lock is taken, and each
+ * can be made to fail, or to answer as on other systems, on request.
  * POSIX: other processes (fork) hold the lock and race for a port; as root,
  * a child that has become nobody checks the boundary between two users.
  * Windows (mingw, under wine): the tests that need no fork, links or modes.
