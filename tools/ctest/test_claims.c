@@ -91,14 +91,22 @@ int __wrap_fcntl(int fd, int cmd, ...)
 static volatile int fail_fchmodat = 0, fail_write = 0, fail_close = 0,
   fail_unlinkat = 0, write_short = 0, unlinkat_refuses = 0;
 
-/* A failure asked for in *fail: errno set from it, and it is cleared.
-   (volatile: gcc takes libc's calls for calls that cannot reach the
-   wrappers, and may move a test's setting past them) */
+/* A request for one call: its value, and it is cleared.  (volatile: gcc
+   takes libc's calls for calls that cannot reach the wrappers, and may
+   move a test's setting past them) */
+static int once(volatile int *v)
+{
+  int x = *v;
+  *v = 0;
+  return x;
+}
+
+/* A failure asked for in *fail: errno set from it, and it is cleared */
 static int fail_now(volatile int *fail)
 {
-  if (*fail == 0) return 0;
-  errno = *fail;
-  *fail = 0;
+  int e = once(fail);
+  if (e == 0) return 0;
+  errno = e;
   return 1;
 }
 
@@ -176,10 +184,8 @@ int __wrap_fstat(int fd, struct stat *st)
   int rc;
   if (fail_now(&fail_fstat)) return -1;
   rc = __real_fstat(fd, st);
-  if (rc == 0 && fstat_no_folder) {
-    fstat_no_folder = 0;
+  if (rc == 0 && once(&fstat_no_folder))
     st->st_mode = (st->st_mode & 07777) | S_IFREG;
-  }
   return rc;
 }
 ssize_t __real_readlinkat(int dirfd, const char *path, char *buf, size_t n);
@@ -187,8 +193,7 @@ ssize_t __wrap_readlinkat(int dirfd, const char *path, char *buf, size_t n);
 ssize_t __wrap_readlinkat(int dirfd, const char *path, char *buf, size_t n)
 {
   if (fail_now(&fail_readlinkat)) return -1;
-  if (readlink_fills) {
-    readlink_fills = 0;
+  if (once(&readlink_fills)) {
     memset(buf, 'a', n);
     return (ssize_t) n;
   }
@@ -222,8 +227,7 @@ int __wrap_mkdirat(int dirfd, const char *path, mode_t mode);
 int __wrap_mkdirat(int dirfd, const char *path, mode_t mode)
 {
   if (fail_now(&fail_mkdirat)) return -1;
-  if (mkdirat_raced) {
-    mkdirat_raced = 0;
+  if (once(&mkdirat_raced)) {
     if (__real_mkdirat(dirfd, path, mode) != 0) return -1;
     errno = EEXIST;
     return -1;
@@ -249,8 +253,7 @@ int __real_gethostname(char *name, size_t len);
 int __wrap_gethostname(char *name, size_t len);
 int __wrap_gethostname(char *name, size_t len)
 {
-  int fake = host_fake;
-  host_fake = 0;
+  int fake = once(&host_fake);
   if (fake == 1 || fake == 2) {
     memset(name, 'h', len);
     if (fake == 2) { errno = ENAMETOOLONG; return -1; }
@@ -523,7 +526,8 @@ static void test_format(void)
 /* ------------------------------------------------------------------ */
 /* Opening                                                              */
 
-/* An object that is not open: no folder, nothing to poll, no handles */
+/* An object that is not open: no folder, no handles, neither usable nor
+   writable */
 static int is_closed(const p4m_claims *c)
 {
   return c->dir[0] == '\0' && !c->usable &&
@@ -606,7 +610,7 @@ static void test_open(void)
         err.kind == P4M_E_BUG, "a reader cannot take: %s", err.message);
   p4m_claims_close(&c);
   p4m_claims_close(&c);
-  CHECK(!c.usable && c.h_dir == -1 && c.h_lock == -1 && fds_are(fds - 2),
+  CHECK(is_closed(&c) && fds_are(fds - 2),
         "closed");
 }
 
@@ -1001,8 +1005,8 @@ static void test_lock(void)
   p4m_claims_lock_wait_ms = 600;
   t0 = p4m_claims_now();
   CHECK(open_rel(&w, "lock", 1) == -1 && err.kind == P4M_E_SYSTEM &&
-        strcmp(err.step, "lock claims folder") == 0 && !w.usable &&
-        w.h_dir == -1 && w.h_lock == -1 && fds_are(fds),
+        strcmp(err.step, "lock claims folder") == 0 && is_closed(&w) &&
+        fds_are(fds),
         "a writer gives up: %s", err.message);
   t0 = p4m_claims_now() - t0;
   CHECK(t0 >= 0.55, "after %.2f s", t0);
@@ -1393,6 +1397,20 @@ static int open_expanded(const char *rbase, char id, size_t spare)
   return rc;
 }
 
+/* In another process: the first byte of base/wholelock/.lock is locked
+   (F_GETLK finds a write lock on it) */
+static int child_first_byte_held(void)
+{
+  struct flock fl;
+  int fd = open(at("wholelock/.lock"), O_RDWR);
+  memset(&fl, 0, sizeof fl);
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  fl.l_len = 1;
+  return fd >= 0 && fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_WRLCK ?
+    0 : 1;
+}
+
 /* With descriptor 0 free, the root opened again after an absolute link is
    descriptor 0, a descriptor like any other */
 static int child_root_as_fd0(void)
@@ -1503,25 +1521,10 @@ static void test_walk_limits(void)
         status);
   /* the lock covers the whole file: another process that asks about its
      first byte (as a lock of one byte would) finds it held */
-  {
-    pid_t pid;
-    CHECK(open_rel(&c_walk, "wholelock", 1) == 0, "open: %s", err.message);
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-      struct flock fl;
-      int fd = open(at("wholelock/.lock"), O_RDWR);
-      memset(&fl, 0, sizeof fl);
-      fl.l_type = F_WRLCK;
-      fl.l_whence = SEEK_SET;
-      fl.l_len = 1;
-      _exit(fd >= 0 && fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_WRLCK
-            ? 0 : 1);
-    }
-    status = exit_status(pid);
-    CHECK(status == 0, "the lock's first byte is held (status %d)", status);
-    p4m_claims_close(&c_walk);
-  }
+  CHECK(open_rel(&c_walk, "wholelock", 1) == 0, "open: %s", err.message);
+  status = in_child(child_first_byte_held);
+  CHECK(status == 0, "the lock's first byte is held (status %d)", status);
+  p4m_claims_close(&c_walk);
 #ifdef P4M_COUNT_LOCKS
   {
     p4m_claims c;
