@@ -682,13 +682,9 @@ if [ "$resume" = 1 ]; then
   # a result stands for the mutant of the same number and id; one listed
   # in equivalent.txt since then is equivalent; one that did not finish
   # runs again
-  for r in "$work"/results/*; do
-    [ -f "$r" ] || continue
-    n=$(basename "$r")
-    IFS=$'\t' read -r _ id_now _ < <(awk -F'\t' -v n="$n" '$1 == n' "$index")
-    IFS=$'\t' read -r _ id_then _ < <(awk -F'\t' -v n="$n" '$1 == n' "$work/index.before")
-    [ -n "$id_now" ] && [ "$id_now" = "$id_then" ] || rm -f "$r"
-  done
+  awk -F'\t' 'FNR == NR { then[$1] = $2; next } then[$1] == $2 { print $1 }' \
+    "$work/index.before" "$index" | sort > "$work/kept"
+  (cd "$work/results" && ls | sort | comm -23 - "$work/kept" | xargs -r rm -f)
   for m in "$work"/m/*; do
     [ -d "$m" ] && [ ! -f "$work/results/$(basename "$m")" ] && rm -rf "$m"
   done
