@@ -47,11 +47,15 @@ suite)
   (cd "$dir" && timeout --kill-after=30 1200 \
      Rscript testthat-counts.R "$dir/counts.testthat" "$pkgsrc/tests/testthat") 2>&1 |
     sed -E 's/.*\r//'
+  rc=${PIPESTATUS[0]}
   if [ -s "$dir/counts.testthat" ]; then
     read -r tp tf ts <"$dir/counts.testthat"
   else
     tp=0 tf=1 ts=0
-    echo "=== $name: testthat did not finish"
+    why="exit status $rc"
+    [ "$rc" -gt 128 ] && why="$why: killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null))"
+    [ "$rc" -eq 124 ] && why="$why: stopped after 20 minutes"
+    echo "=== $name: testthat did not finish ($why)"
   fi
   ;;
 check)
