@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +43,15 @@
 int __real_socket(int domain, int type, int protocol);
 static int fake_fail_family = 0;  /* AF_INET, AF_INET6, -1 = all, 0 = none */
 static int fake_errno = 0;
-static int fake_no_cloexec = 0;   /* reject SOCK_CLOEXEC like a pre-2.6.27 kernel */
+static int fake_no_cloexec = 0;   /* an errno: reject SOCK_CLOEXEC with it
+                                     (EINVAL: a pre-2.6.27 kernel) */
 static int calls_plain = 0;       /* socket() calls without SOCK_CLOEXEC */
+static int last_socket = -1;      /* what socket() returned last */
 int __wrap_socket(int domain, int type, int protocol);
 int __wrap_socket(int domain, int type, int protocol) {
 #ifdef SOCK_CLOEXEC
   if (fake_no_cloexec && (type & SOCK_CLOEXEC)) {
-    errno = EINVAL;
+    errno = fake_no_cloexec;
     return -1;
   }
   if (!(type & SOCK_CLOEXEC)) calls_plain++;
@@ -57,7 +60,26 @@ int __wrap_socket(int domain, int type, int protocol) {
     errno = fake_errno;
     return -1;
   }
-  return __real_socket(domain, type, protocol);
+  return last_socket = __real_socket(domain, type, protocol);
+}
+
+/* fcntl() (link with --wrap=fcntl too): while SOCK_CLOEXEC is refused,
+   counts the calls on another descriptor than the socket just made (the
+   fallback must set FD_CLOEXEC on that socket, and touch nothing else) */
+int __real_fcntl(int fd, int cmd, ...);
+static int fcntl_elsewhere = 0;
+int __wrap_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  int arg = 0;
+  if (fake_no_cloexec && fd != last_socket) fcntl_elsewhere++;
+  if (cmd == F_SETFD || cmd == F_SETFL) {
+    va_start(ap, cmd);
+    arg = va_arg(ap, int);
+    va_end(ap);
+    return __real_fcntl(fd, cmd, arg);
+  }
+  return __real_fcntl(fd, cmd);
 }
 
 /* setsockopt() (link with --wrap=setsockopt too): with fake_sockopt set to
@@ -80,13 +102,18 @@ int __wrap_setsockopt(int fd, int level, int name, const void *val,
 }
 
 /* bind() (link with --wrap=bind too): counts the sockets that reach bind()
-   without FD_CLOEXEC, i.e. that a child process started now would inherit */
+   without FD_CLOEXEC, i.e. that a child process started now would inherit,
+   and the binds whose length is not exactly that of the family's address
+   (Linux takes a longer one; the BSDs and macOS refuse it with EINVAL) */
 int __real_bind(int fd, const struct sockaddr *addr, socklen_t len);
-static int binds_inheritable = 0;
+static int binds_inheritable = 0, binds_bad_len = 0;
 int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len);
 int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len) {
   int fl = fcntl(fd, F_GETFD);
   if (fl == -1 || !(fl & FD_CLOEXEC)) binds_inheritable++;
+  if (len != (addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                          : sizeof(struct sockaddr_in)))
+    binds_bad_len++;
   return __real_bind(fd, addr, len);
 }
 #endif
@@ -262,6 +289,14 @@ static void test_text(void) {
   st.status = P4M_FAILED; st.err = EMFILE; st.step = "";
   CHECK(strcmp(p4m_port_status_text(&st, buf, sizeof(buf)),
                "failed (?: Too many open files)") == 0, "empty step: %s", buf);
+#if defined(__GLIBC__)
+  /* an errno the C library has no text for (glibc's strerror_r() fails
+     with EINVAL): its number */
+  st.status = P4M_FAILED; st.err = 123456; st.step = "bind [::]";
+  CHECK(strcmp(p4m_port_status_text(&st, buf, sizeof(buf)),
+               "failed (bind [::]: error 123456)") == 0,
+        "unknown errno: %s", buf);
+#endif
   buf[0] = 'x';
   CHECK(strcmp(p4m_port_status_text(NULL, buf, sizeof(buf)), "unknown") == 0 &&
         strcmp(buf, "unknown") == 0, "no status: %s", buf);
@@ -551,26 +586,50 @@ static void test_fake_socket(void) {
   fake_sockopt = -1;
   CHECK(count_fds() == before, "fds after setsockopt failures");
 
-  /* kernel without SOCK_CLOEXEC support: fallback to socket() + fcntl() */
+  /* SOCK_CLOEXEC refused, by a kernel older than the header (EINVAL) or
+     by a system that rejects the flag (EPROTONOSUPPORT): fallback to
+     socket() + fcntl(); any other errno is the socket's failure */
 #ifdef SOCK_CLOEXEC
-  fake_no_cloexec = 1;
-  calls_plain = 0;
-  binds_inheritable = 0;
-  p4m_port_test(port, &st);
-  CHECK(st.status == P4M_FREE, "no SOCK_CLOEXEC: %s", text(&st));
-  CHECK(calls_plain == 4, "fallback socket() calls: %d", calls_plain);
-  CHECK(binds_inheritable == 0,
-        "no SOCK_CLOEXEC: FD_CLOEXEC set by fcntl() (%d inheritable sockets)",
-        binds_inheritable);
-  fd = holder("::1", port, 1, 0, 1);
-  p4m_port_test(port, &st);
-  CHECK(st.status == P4M_IN_USE, "no SOCK_CLOEXEC, held: %s", text(&st));
-  if (fd >= 0) close(fd);
-  fake_no_cloexec = 0;
+  {
+    static const int no_flag[] = {EINVAL, EPROTONOSUPPORT};
+    int k;
+    for (k = 0; k < 2; k++) {
+      fake_no_cloexec = no_flag[k];
+      calls_plain = 0;
+      binds_inheritable = 0;
+      fcntl_elsewhere = 0;
+      p4m_port_test(port, &st);
+      CHECK(st.status == P4M_FREE, "no SOCK_CLOEXEC (%s): %s",
+            strerror(no_flag[k]), text(&st));
+      CHECK(calls_plain == 4, "fallback socket() calls (%s): %d",
+            strerror(no_flag[k]), calls_plain);
+      CHECK(binds_inheritable == 0, "no SOCK_CLOEXEC (%s): FD_CLOEXEC set by "
+            "fcntl() (%d inheritable sockets)", strerror(no_flag[k]),
+            binds_inheritable);
+      CHECK(fcntl_elsewhere == 0, "no SOCK_CLOEXEC (%s): %d fcntl() calls on "
+            "another descriptor than the socket", strerror(no_flag[k]),
+            fcntl_elsewhere);
+      fd = holder("::1", port, 1, 0, 1);
+      p4m_port_test(port, &st);
+      CHECK(st.status == P4M_IN_USE, "no SOCK_CLOEXEC (%s), held: %s",
+            strerror(no_flag[k]), text(&st));
+      if (fd >= 0) close(fd);
+      printf("  fake: no SOCK_CLOEXEC (%s): fallback used (%d plain socket() "
+             "calls)\n", strerror(no_flag[k]), calls_plain);
+    }
+    fake_no_cloexec = EMFILE;
+    calls_plain = 0;
+    p4m_port_test(port, &st);
+    CHECK(st.status == P4M_FAILED && st.err == EMFILE && calls_plain == 0 &&
+          strcmp(st.step, "socket IPv4") == 0,
+          "SOCK_CLOEXEC socket() failing with EMFILE: no retry: %s (%d plain "
+          "socket() calls)", text(&st), calls_plain);
+    fake_no_cloexec = 0;
+  }
   CHECK(count_fds() == before, "fds after SOCK_CLOEXEC fallback");
-  printf("  fake: no SOCK_CLOEXEC: fallback used (%d plain socket() calls)\n",
-         calls_plain);
 #endif
+  CHECK(binds_bad_len == 0, "%d binds with an address length that is not "
+        "the family's", binds_bad_len);
   p4m_port_test(port, &st);
   CHECK(st.status == P4M_FREE, "after fakes: %s", text(&st));
 }
