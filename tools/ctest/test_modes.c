@@ -246,9 +246,10 @@ static void t_list(void)
   }
 }
 
+static void *poll_ctx;   /* what the last poll was handed */
 static int stop_now(void *ctx)
 {
-  (void) ctx;
+  poll_ctx = ctx;
   return 1;
 }
 
@@ -274,6 +275,9 @@ static void t_list_interrupted(void)
   if (ready(NULL, NULL)) {
     CHECK(p4m_list(&cfg, &ops, out, NULL, &err) == -1 &&
           err.kind == P4M_E_INTERRUPT, "list not interrupted");
+    CHECK(strcmp(err.message, "interrupted") == 0 && err.err == 0 &&
+          err.source == NULL && err.step == NULL, "the interrupt: '%s', "
+          "errno %d", err.message, err.err);
   }
   start(); env(P4M_LIST, "65535");   /* (polled only after 65535 ports) */
   ops.poll = stop_now;
@@ -500,14 +504,16 @@ static void t_reserve(void)
   }
 }
 
-/* Waiting for the lock that another process holds, the call answers the
- * poll (Ctrl-C in R): an interrupt, not an error of the claims. */
-static void t_reserve_interrupted(void)
+/* Waiting for the lock of `dir` that another process holds, a reserve
+ * call answers the poll (Ctrl-C in R), which stops it: an interrupt, not
+ * an error of the claims, and no claim.  Returns whether the call was
+ * made (err holds its error). */
+static int interrupted_in(const char *dir)
 {
-  int ready_pipe[2], hold_pipe[2], status;
+  int ready_pipe[2], hold_pipe[2], status, made = 0;
   char c = 0;
   pid_t pid;
-  if (pipe(ready_pipe) != 0 || pipe(hold_pipe) != 0) { perror("pipe"); return; }
+  if (pipe(ready_pipe) != 0 || pipe(hold_pipe) != 0) { perror("pipe"); return 0; }
   fflush(stdout);
   pid = fork();
   if (pid == 0) {                   /* the holder: the lock until told */
@@ -515,7 +521,7 @@ static void t_reserve_interrupted(void)
     p4m_error e;
     close(ready_pipe[0]); close(hold_pipe[1]);
     p4m_claims_init(&holder);
-    c = p4m_claims_open_write(&holder, dir_a, &e) == 0 ? 'y' : 'n';
+    c = p4m_claims_open_write(&holder, dir, &e) == 0 ? 'y' : 'n';
     if (write(ready_pipe[1], &c, 1) != 1 || read(hold_pipe[0], &c, 1) < 0)
       _exit(2);
     p4m_claims_close(&holder);
@@ -525,18 +531,54 @@ static void t_reserve_interrupted(void)
   if (pid > 0 && read(ready_pipe[0], &c, 1) == 1 && c == 'y') {
     start(); env(P4M_RESERVE, "30");
     ops.poll = stop_now;
-    if (ready(dir_a, NULL)) {
+    ops.ctx = &ops;
+    poll_ctx = NULL;
+    if (ready(dir, NULL)) {
+      made = 1;
       CHECK(search() == -2 && err.kind == P4M_E_INTERRUPT,
             "lock wait not interrupted: %d %s", err.kind, err.message);
-      CHECK(read_claim(dir_a, 30845)[0] == '\0', "claimed while waiting");
+      CHECK(poll_ctx == &ops, "the poll was not handed ops.ctx");
+      CHECK(read_claim(dir, 30845)[0] == '\0', "claimed while waiting");
     }
   } else {
-    CHECK(0, "the holder could not take the lock");
+    CHECK(0, "the holder could not take the lock of %s", dir);
   }
   close(hold_pipe[1]);              /* let the holder go */
   close(ready_pipe[0]);
   if (pid > 0) waitpid(pid, &status, 0);
+  return made;
+}
+
+static void t_reserve_interrupted(void)
+{
+  static char deep[900];
+  char want[1024];
+  size_t k;
+  int i;
+  if (interrupted_in(dir_a))
+    CHECK(snprintf(want, sizeof want, "Cannot claim a port: interrupted "
+                   "while waiting for the lock of claims folder '%s'", dir_a)
+          > 0 && strcmp(err.message, want) == 0, "message: %s", err.message);
   remove_claims(dir_a);
+  /* a folder whose name makes the message longer than it may be: the
+     prefix stays whole, and of the claims' own message (itself cut at
+     sizeof err.message - 1 = 639 bytes) the first 573 bytes follow, 573 =
+     640 - 64 - 3 (modes.c: room for the longest prefix and ": ") */
+  k = (size_t) snprintf(deep, sizeof deep, "%s", root);
+  for (i = 0; i < 3; i++) {
+    k += (size_t) snprintf(deep + k, sizeof deep - k, "/%0200d", i);
+    make_dir(deep);
+  }
+  snprintf(deep + k, sizeof deep - k, "/claims");
+  if (interrupted_in(deep)) {
+    snprintf(want, sizeof want, "interrupted while waiting for the lock of "
+             "claims folder '%s'", deep);
+    CHECK(strncmp(err.message, "Cannot claim a port: ", 21) == 0 &&
+          strlen(err.message) == 21 + 573 &&
+          strncmp(err.message + 21, want, 573) == 0,
+          "a long message reworded (%lu bytes): %s",
+          (unsigned long) strlen(err.message), err.message);
+  }
 }
 
 /* No folder can be written: an error (claims were asked for). */
@@ -564,6 +606,30 @@ static void t_reserve_without_folder(void)
                   "can be used: ", 55) == 0, "below a file: %s", err.message);
     CHECK(err.err != 0, "below a file: err 0");
   }
+  {
+    /* two such folders: both reasons, in order, "; " between them */
+    static char one[sizeof err.message], two[sizeof err.message];
+    char below2[330], want[3 * sizeof err.message];
+    const char *pre = "Cannot claim a port: no folder for claims can be used: ";
+    size_t n = strlen(pre);
+    snprintf(below2, sizeof below2, "%s/other", file);
+    start(); env(P4M_RESERVE, "30");
+    if (ready(below2, NULL) && search() == -2)
+      snprintf(two, sizeof two, "%s", err.message + n);
+    snprintf(one, sizeof one, "%s", err.message);   /* (from above: below) */
+    start(); env(P4M_RESERVE, "30");
+    if (ready(below, NULL) && search() == -2)
+      snprintf(one, sizeof one, "%s", err.message + n);
+    start(); env(P4M_RESERVE, "30");
+    if (ready(below, below2)) {
+      CHECK(search() == -2 && err.kind == P4M_E_SYSTEM, "two folders: %s",
+            err.message);
+      snprintf(want, sizeof want, "%s%s; %s", pre, one, two);
+      CHECK(strstr(one, below) != NULL && strstr(two, below2) != NULL &&
+            strcmp(err.message, want) == 0, "two folders: '%s', not '%s'",
+            err.message, want);
+    }
+  }
   remove(file);
 }
 
@@ -576,25 +642,39 @@ static void unwinding_line(void *ctx, const char *line)
   if (strstr(line, "counts as free") != NULL) longjmp(unwind, 1);
 }
 
-static void t_cleanup_after_unwind(void)
+static void unwound_on(int want)
 {
   int port = 0;
   start(); env(P4M_RESERVE, "30");
+  if (want == 1) { env(P4M_INCLUDE, "1"); env(P4M_EXCLUDE_UNSAFE, ""); }
   ops.line = unwinding_line;
   if (!ready(dir_a, NULL)) return;
   if (setjmp(unwind) == 0) {
     (void) p4m_search(&cfg, &ops, &run, &port, &err);
     CHECK(0, "the line did not unwind");
   }
-  CHECK(run.pending == 30845, "pending %d", run.pending);
-  CHECK(read_claim(dir_a, 30845)[0] != '\0', "no claim before the cleanup");
+  CHECK(run.pending == want, "pending %d, not %d", run.pending, want);
+  CHECK(read_claim(dir_a, want)[0] != '\0', "no claim before the cleanup");
   p4m_run_cleanup(&run);
-  CHECK(read_claim(dir_a, 30845)[0] == '\0', "the cleanup kept the claim");
+  CHECK(read_claim(dir_a, want)[0] == '\0', "the cleanup kept the claim "
+        "on %d", want);
   CHECK(run.pending == 0 && run.w == -1, "the cleanup left the run holding "
         "port %d, folder %d (p4m_run_init() leaves 0 and -1)", run.pending,
         run.w);
   p4m_run_cleanup(&run);                                  /* twice: safe */
   remove_claims(dir_a);
+}
+
+static void t_cleanup_after_unwind(void)
+{
+  unwound_on(30845);
+  unwound_on(1);                   /* the lowest port is a port, too */
+  /* set up on memory that an earlier run used: nothing pending, no folder */
+  memset(&run, 0x11, sizeof run);
+  p4m_run_init(&run);
+  CHECK(run.pending == 0 && run.w == -1, "p4m_run_init(): port %d, folder "
+        "%d", run.pending, run.w);
+  p4m_run_cleanup(&run);
 }
 
 /* ---- test and release --------------------------------------------------- */
