@@ -191,23 +191,31 @@ static const char *utc(double t)
 /* ---- a busy port -------------------------------------------------------- */
 
 /* Hold a port busy: a listener on 0.0.0.0 at a port the system chose (never
- * a fixed port); returns the port and the socket in *fd, or 0. */
-static int hold_port(int *fd)
+ * a fixed port); returns the port and the socket in *fd, or 0.  With
+ * `port` (hold_fixed), that port: 0 when it cannot be held. */
+static int hold_fixed(int *fd, int port)
 {
   struct sockaddr_in a;
   socklen_t len = sizeof a;
   memset(&a, 0, sizeof a);
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_ANY);
-  a.sin_port = 0;
+  a.sin_port = htons((unsigned short) port);
   *fd = socket(AF_INET, SOCK_STREAM, 0);
   if (*fd < 0 || bind(*fd, (struct sockaddr *) &a, sizeof a) != 0 ||
       listen(*fd, 1) != 0 ||
       getsockname(*fd, (struct sockaddr *) &a, &len) != 0) {
-    perror("hold_port");
+    if (port == 0) perror("hold_port");
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
     return 0;
   }
   return ntohs(a.sin_port);
+}
+
+static int hold_port(int *fd)
+{
+  return hold_fixed(fd, 0);
 }
 
 /* ---- list --------------------------------------------------------------- */
@@ -243,6 +251,20 @@ static void t_list(void)
     }
     CHECK(out[1] != out[2] && out[2] != out[3] && out[1] != out[3],
           "a cycle that repeats a port");
+  }
+  /* 4096 candidates fit the memory, 4097 do not: the same ports with and
+   * without it (a list longer than the cycle, which is what asks for it) */
+  for (i = 0; i < 2; i++) {
+    static int bare[9000];
+    int j, same = 1;
+    start(); env(P4M_LIST, "9000"); env(P4M_EXCLUDE_UNSAFE, "");
+    env(P4M_INCLUDE, i == 0 ? "10000-14095" : "10000-14096");
+    if (ready(NULL, NULL) && p4m_list(&cfg, &ops, out, cycle, &err) == 0 &&
+        p4m_list(&cfg, &ops, bare, NULL, &err) == 0) {
+      for (j = 0; j < 9000; j++) same = same && out[j] == bare[j];
+      CHECK(same, "%d candidates: not the ports listed without the memory",
+            4096 + i);
+    }
   }
 }
 
@@ -300,6 +322,13 @@ static void t_search_polls(void)
   if (ready(dir_a, NULL))
     CHECK(search() == -2 && err.kind == P4M_E_NO_PORT && n_polls == 2,
           "600 ports checked: %d polls (%s)", n_polls, err.message);
+  start(); env(P4M_INCLUDE, "2000-2599"); env(P4M_EXCLUDE_UNSAFE, "");
+  env(P4M_DEBUG, "false");
+  ops.poll = stop_now;                   /* Ctrl-C at the first poll */
+  if (ready(dir_a, NULL))
+    CHECK(search() == -2 && err.kind == P4M_E_INTERRUPT &&
+          strcmp(err.message, "interrupted") == 0,
+          "a search stopped by the poll: %d %s", err.kind, err.message);
   remove_claims(dir_a);
 }
 
@@ -328,6 +357,25 @@ static void t_search_first_port(void)
 static void t_search_passes_over_claims(void)
 {
   char want[600], junk[400];
+  int i;
+  /* as many folders as a config holds: the claims of the last one count */
+  start();
+  if (ready(dir_a, dir_b)) {
+    static char more[2][320];
+    for (i = 0; i < 2; i++) {
+      snprintf(more[i], sizeof more[i], "%s/more%d", root, i);
+      snprintf(cfg.claims[2 + i].dir, sizeof cfg.claims[2 + i].dir, "%s",
+               more[i]);
+      cfg.claims[2 + i].base = 0;
+      cfg.claims[2 + i].from = "the test";
+    }
+    cfg.n_claims = P4M_MAX_CLAIMS_DIRS;
+    write_claim(more[1], 30845, claim_text(100, 1));
+    CHECK(P4M_MAX_CLAIMS_DIRS == 4 && search() == 19654,
+          "a claim in folder %d of %d not honoured", P4M_MAX_CLAIMS_DIRS,
+          P4M_MAX_CLAIMS_DIRS);
+    for (i = 0; i < 2; i++) remove_claims(more[i]);
+  }
   start();
   write_claim(dir_a, 30845, claim_text(100, 1));
   write_claim(dir_b, 19654, claim_text(0.5, 1));
@@ -454,9 +502,15 @@ static void t_reserve(void)
     snprintf(want, sizeof want, "port 30845 claimed until %s", utc(NOW + 30));
     said(want, 0);
   }
-  /* the next call of the user passes over the claimed port */
-  start(); env(P4M_RESERVE, "30");
-  if (ready(dir_a, NULL)) CHECK(search() == 19654, "own claim not honoured");
+  /* the next call of the user passes over the claimed port; one second
+   * is a reserve too */
+  start(); env(P4M_RESERVE, "1");
+  snprintf(mine, sizeof mine, "%.3f %ld\n", NOW + 1, (long) getpid());
+  if (ready(dir_a, NULL)) {
+    CHECK(search() == 19654, "own claim not honoured");
+    CHECK(strcmp(read_claim(dir_a, 19654), mine) == 0, "reserve 1: the "
+          "claim: '%s'", read_claim(dir_a, 19654));
+  }
   start();
   if (ready(dir_a, NULL)) CHECK(search() == 32310, "a reader: not 32310");
   remove_claims(dir_a);
@@ -467,12 +521,45 @@ static void t_reserve(void)
   start(); env(P4M_CHECK_ANY, NULL); env(P4M_RESERVE, "30");
   env(P4M_INCLUDE, text); env(P4M_EXCLUDE_UNSAFE, ""); env(P4M_PREPEND, text);
   if (ready(dir_a, NULL)) {
-    CHECK(search() == -2 && err.kind == P4M_E_NO_PORT, "busy: %s",
-          err.message);
+    int got = 0;
+    CHECK(p4m_search(&cfg, &ops, &run, &got, &err) == -1 &&
+          err.kind == P4M_E_NO_PORT, "busy: %s", err.message);
+    CHECK(run.pending == 0, "the dropped claim on %d still pending as %d",
+          port, run.pending);
+    p4m_run_cleanup(&run);
     CHECK(read_claim(dir_a, port)[0] == '\0', "the claim on a busy port "
           "is kept");
   }
   close(fd);
+  remove_claims(dir_a);
+  /* port 1, the lowest, claimed: kept when free, dropped when not (held
+   * here as root, or busy already; refused to anyone else) */
+  start(); env(P4M_RESERVE, "30"); env(P4M_INCLUDE, "1");
+  env(P4M_EXCLUDE_UNSAFE, "");
+  if (ready(dir_a, NULL)) {
+    int got = 0;
+    CHECK(p4m_search(&cfg, &ops, &run, &got, &err) == 0 && got == 1 &&
+          run.pending == 0, "port 1: %d, still pending %d (%s)", got,
+          run.pending, err.message);
+    p4m_run_cleanup(&run);
+    CHECK(read_claim(dir_a, 1)[0] != '\0', "port 1 not claimed");
+    snprintf(want, sizeof want, "port 1 claimed until %s", utc(NOW + 30));
+    said(want, 0);
+  }
+  remove_claims(dir_a);
+  fd = -1;
+  if (geteuid() == 0) (void) hold_fixed(&fd, 1);
+  start(); env(P4M_CHECK_ANY, NULL); env(P4M_RESERVE, "30");
+  env(P4M_INCLUDE, "1"); env(P4M_EXCLUDE_UNSAFE, "");
+  if (ready(dir_a, NULL)) {
+    int got = 0;
+    CHECK(p4m_search(&cfg, &ops, &run, &got, &err) == -1 &&
+          err.kind == P4M_E_NO_PORT, "port 1 not free: %s", err.message);
+    CHECK(run.pending == 0 && read_claim(dir_a, 1)[0] == '\0', "the claim "
+          "on port 1 is kept (pending %d)", run.pending);
+    p4m_run_cleanup(&run);
+  }
+  if (fd >= 0) close(fd);
   remove_claims(dir_a);
   /* a runtime folder is used only when its base exists: the next one is */
   {
@@ -508,7 +595,7 @@ static void t_reserve(void)
  * call answers the poll (Ctrl-C in R), which stops it: an interrupt, not
  * an error of the claims, and no claim.  Returns whether the call was
  * made (err holds its error). */
-static int interrupted_in(const char *dir)
+static int interrupted_in(const char *dir, int release)
 {
   int ready_pipe[2], hold_pipe[2], status, made = 0;
   char c = 0;
@@ -529,16 +616,30 @@ static int interrupted_in(const char *dir)
   }
   close(ready_pipe[1]); close(hold_pipe[0]);
   if (pid > 0 && read(ready_pipe[0], &c, 1) == 1 && c == 'y') {
-    start(); env(P4M_RESERVE, "30");
+    start();
+    if (release) {
+      in.given[P4M_RELEASE].from = P4M_FROM_OPTION;
+      in.given[P4M_RELEASE].text = "30845";
+    } else {
+      env(P4M_RESERVE, "30");
+    }
     ops.poll = stop_now;
     ops.ctx = &ops;
     poll_ctx = NULL;
     if (ready(dir, NULL)) {
+      int dropped = -1, rc;
       made = 1;
-      CHECK(search() == -2 && err.kind == P4M_E_INTERRUPT,
+      if (release) {
+        rc = p4m_release(&cfg, &ops, &run, &dropped, &err);
+        p4m_run_cleanup(&run);
+      } else {
+        rc = search() == -2 ? -1 : 0;
+      }
+      CHECK(rc == -1 && err.kind == P4M_E_INTERRUPT && dropped <= 0,
             "lock wait not interrupted: %d %s", err.kind, err.message);
       CHECK(poll_ctx == &ops, "the poll was not handed ops.ctx");
-      CHECK(read_claim(dir, 30845)[0] == '\0', "claimed while waiting");
+      if (!release)
+        CHECK(read_claim(dir, 30845)[0] == '\0', "claimed while waiting");
     }
   } else {
     CHECK(0, "the holder could not take the lock of %s", dir);
@@ -555,10 +656,16 @@ static void t_reserve_interrupted(void)
   char want[1024];
   size_t k;
   int i;
-  if (interrupted_in(dir_a))
+  if (interrupted_in(dir_a, 0))
     CHECK(snprintf(want, sizeof want, "Cannot claim a port: interrupted "
                    "while waiting for the lock of claims folder '%s'", dir_a)
           > 0 && strcmp(err.message, want) == 0, "message: %s", err.message);
+  write_claim(dir_a, 30845, claim_text(100, 1));
+  if (interrupted_in(dir_a, 1))
+    CHECK(snprintf(want, sizeof want, "Cannot release port 30845: "
+                   "interrupted while waiting for the lock of claims folder "
+                   "'%s'", dir_a) > 0 && strcmp(err.message, want) == 0 &&
+          read_claim(dir_a, 30845)[0] != '\0', "release: %s", err.message);
   remove_claims(dir_a);
   /* a folder whose name makes the message longer than it may be: the
      prefix stays whole, and of the claims' own message (itself cut at
@@ -570,7 +677,7 @@ static void t_reserve_interrupted(void)
     make_dir(deep);
   }
   snprintf(deep + k, sizeof deep - k, "/claims");
-  if (interrupted_in(deep)) {
+  if (interrupted_in(deep, 0)) {
     snprintf(want, sizeof want, "interrupted while waiting for the lock of "
              "claims folder '%s'", deep);
     CHECK(strncmp(err.message, "Cannot claim a port: ", 21) == 0 &&
@@ -766,9 +873,12 @@ static void t_release(void)
     in.given[P4M_RELEASE].n = 1;
   }
   if (ready(dir_a, dir_b)) {
+    int fds = count_fds();
     CHECK(cfg.mode == P4M_MODE_RELEASE, "mode %d", cfg.mode);
     CHECK(p4m_release(&cfg, &ops, &run, &dropped, &err) == 0 && dropped == 1,
           "not dropped: %s", err.message);
+    CHECK(count_fds() == fds, "a release left %d descriptors open (and the "
+          "folder's lock held) until the cleanup", count_fds() - fds);
     CHECK(read_claim(dir_b, 4321)[0] == '\0', "claim left");
     CHECK(access(dir_a, F_OK) != 0, "a release created a claims folder");
     snprintf(want, sizeof want, "port 4321: claim dropped (in %s)", dir_b);
