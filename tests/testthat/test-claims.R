@@ -280,6 +280,22 @@ test_that("a claim on a port that turns out busy is released at once", {
   expect_false(port4me(user = user) == nxt)
 })
 
+# The result of a child (sf_eval()) whose removal of the claim on port p
+# failed with EACCES from the shim: a port4me_system error at step "remove
+# claim", its message starting with `what` and the port.
+expect_claim_not_removed <- function(x, what) {
+  v <- x$value
+  expect_type(v$p, "integer")
+  expect_null(v$value, info = x$info)
+  expect_true("port4me_system" %in% v$class, info = x$info)
+  expect_identical(v$errno, 13L, info = x$info)   # EACCES
+  expect_identical(v$step, "remove claim", info = x$info)
+  expect_match(v$error, sprintf(paste0(
+    "^%s %d: cannot remove claim '[^']*/port4me/%d': Permission denied$"),
+    what, v$p, v$p), info = x$info)
+  expect_identical(x$res$log, paste("unlinkat", v$p, "EACCES"), info = x$info)
+}
+
 test_that("a busy port's claim that cannot be removed is an error, not a port", {
   skip_unless_shim()
   # In a child with the shim: the user's first free port is held by a
@@ -298,16 +314,42 @@ test_that("a busy port's claim that cannot be removed is an error, not a port", 
     'Sys.setenv(P4M_SHIM_UNLINKAT = "");',
     'c(list(p = p), r)'),
     user, user))
-  v <- x$value
-  expect_type(v$p, "integer")
-  expect_null(v$value, info = x$info)
-  expect_true("port4me_system" %in% v$class, info = x$info)
-  expect_identical(v$errno, 13L, info = x$info)   # EACCES
-  expect_identical(v$step, "remove claim", info = x$info)
-  expect_match(v$error, sprintf(paste0(
-    "^Cannot claim port %d: cannot remove claim '[^']*/port4me/%d': ",
-    "Permission denied$"), v$p, v$p), info = x$info)
-  expect_identical(x$res$log, paste("unlinkat", v$p, "EACCES"), info = x$info)
+  expect_claim_not_removed(x, "Cannot claim port")
+})
+
+test_that("an expired claim that cannot be replaced is an error naming the port", {
+  skip_unless_shim()
+  # In a child with the shim: the user's first port has an expired claim of
+  # another process, and removing it fails (unlinkat() gives EACCES for
+  # that name only): the claim cannot be taken, and the search stops.
+  user <- test_user("stale")
+  x <- sf_eval(sprintf(paste0(
+    'Sys.setenv(XDG_RUNTIME_DIR = tempdir());',
+    'd <- file.path(tempdir(), "port4me"); dir.create(d, mode = "0700");',
+    'p <- port4me::port4me(user = "%s");',
+    'writeLines(sprintf("%%.3f 1", as.numeric(Sys.time()) - 60), file.path(d, p));',
+    'Sys.setenv(P4M_SHIM_UNLINKAT = paste0(p, "=EACCES"));',
+    'r <- try_p4m(port4me::port4me(user = "%s", reserve = 60));',
+    'Sys.setenv(P4M_SHIM_UNLINKAT = "");',
+    'c(list(p = p), r)'),
+    user, user))
+  expect_claim_not_removed(x, "Cannot claim port")
+})
+
+test_that("a claim that cannot be removed on release is an error naming the release", {
+  skip_unless_shim()
+  # In a child with the shim: the user's claim is taken, then removing its
+  # file fails (unlinkat() gives EACCES for that name only).
+  user <- test_user("unreleased")
+  x <- sf_eval(sprintf(paste0(
+    'Sys.setenv(XDG_RUNTIME_DIR = tempdir());',
+    'p <- port4me::port4me(user = "%s", reserve = 60);',
+    'Sys.setenv(P4M_SHIM_UNLINKAT = paste0(p, "=EACCES"));',
+    'r <- try_p4m(port4me::port4me(release = p));',
+    'Sys.setenv(P4M_SHIM_UNLINKAT = "");',
+    'c(list(p = p), r)'),
+    user))
+  expect_claim_not_removed(x, "Cannot release port")
 })
 
 test_that("claims are silent without debug", {
