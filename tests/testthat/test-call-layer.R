@@ -22,15 +22,27 @@ test_that("the direct call works with plain values", {
 })
 
 # The internal error of expr, or what expr gave instead; `what`: the text
-# that must follow "internal error: ".
-internal_error <- function(expr, info = NULL, what = "") {
+# that must follow "internal error: " (the whole message).
+internal_error <- function(expr, what, info = NULL) {
   e <- tryCatch(expr, error = identity)
   expect_identical(class(e), c("simpleError", "error", "condition"),
                    info = info)
   if (inherits(e, "error")) {
-    expect_true(startsWith(conditionMessage(e),
-                           paste0("port4me: internal error: ", what)),
-                info = paste(info, conditionMessage(e)))
+    expect_identical(conditionMessage(e),
+                     paste0("port4me: internal error: ", what), info = info)
+  }
+}
+
+# Each case (arguments of call_port4me()) and the internal error it must
+# give, by message.
+internal_errors <- function(by_message) {
+  for (what in names(by_message)) {
+    for (case in by_message[[what]]) {
+      label <- paste(names(case), vapply(case, function(v)
+        substr(paste(deparse(v), collapse = ""), 1, 40), ""), sep = " = ",
+        collapse = ", ")
+      internal_error(do.call(call_port4me, case), what, info = label)
+    }
   }
 }
 
@@ -40,34 +52,43 @@ test_that("malformed shapes are an internal error, never a crash or a port", {
   n_vars <- sum(!is.na(t$var))
   args <- vector("list", n_args)
   args[match(c("user", "list"), t$arg[!is.na(t$arg)])] <- list("alice", 1L)
-  cases <- list(
+  internal_errors(list(
     # the call's own arguments
-    list(given = 1:n_args), list(given = args[-1]), list(given = c(args, 1L)),
-    list(from = 1), list(from = 1:2), list(from = "1"), list(from = NULL),
-    list(env = 1:n_vars), list(env = NULL),
-    list(env = rep(NA_character_, n_vars - 1)),
-    list(env = rep(NA_character_, n_vars + 1)),
-    list(given = as.list(rep(NA_character_, length(t$kind))), from = 2L),
-    list(given = rep(NA_character_, length(t$kind) - 1), from = 2L),
+    "the arguments of the .Call" = list(
+      list(from = 1), list(from = 1:2), list(from = "1"), list(from = NULL),
+      list(env = 1:n_vars), list(env = NULL)),
+    "the given values of the .Call" = list(
+      list(given = 1:n_args),
+      list(given = as.list(rep(NA_character_, length(t$kind))), from = 2L),
+      list(given = rep(NA_character_, length(t$kind) - 1), from = 2L)),
+    "fewer arguments than the table has" = list(list(given = args[-1])),
+    "more arguments than the table has" = list(list(given = c(args, 1L))),
+    "fewer values than variables" = list(
+      list(env = rep(NA_character_, n_vars - 1))),
+    "more values than variables" = list(
+      list(env = rep(NA_character_, n_vars + 1))),
     # values of a shape that R never hands over
-    list(user = NA_character_), list(user = c("a", "b")),
-    list(user = character()), list(include = NA_character_),
-    list(tool = c("x", "y")), list(must_work = NA), list(must_work = logical()),
-    list(must_work = c(TRUE, FALSE)), list(user = list("a")),
-    list(user = function() "a"), list(skip = list(1)), list(include = sum)
-  )
-  for (case in cases) {
-    label <- paste(names(case), vapply(case, function(v)
-      substr(paste(deparse(v), collapse = ""), 1, 40), ""), sep = " = ",
-      collapse = ", ")
-    internal_error(do.call(call_port4me, case), info = label)
-  }
-  internal_error(.Call(port4me:::R_port4me_hash, NA_character_))
-  internal_error(.Call(port4me:::R_port4me_hash, c("a", "b")))
-  internal_error(.Call(port4me:::R_port4me_hash, "\xff"))
-  internal_error(.Call(port4me:::R_port4me_show, c("a", "b")))
+    "a string of length other than 1, or NA" = list(
+      list(user = NA_character_), list(user = c("a", "b")),
+      list(user = character()), list(include = NA_character_),
+      list(tool = c("x", "y"))),
+    "a flag of length other than 1, or NA" = list(
+      list(must_work = NA), list(must_work = logical()),
+      list(must_work = c(TRUE, FALSE))),
+    "a value of an unexpected type" = list(
+      list(user = list("a")), list(user = function() "a"),
+      list(skip = list(1)), list(include = sum))
+  ))
+  internal_error(.Call(port4me:::R_port4me_hash, NA_character_),
+                 "hash() needs a single string")
+  internal_error(.Call(port4me:::R_port4me_hash, c("a", "b")),
+                 "hash() needs a single string")
+  internal_error(.Call(port4me:::R_port4me_hash, "\xff"),
+                 "hash() needs UTF-8 text")
+  internal_error(.Call(port4me:::R_port4me_show, c("a", "b")),
+                 "show() needs a single string")
   internal_error(.Call(port4me:::R_port4me_cli, 1L),
-                 what = "the arguments are not strings")
+                 "the arguments are not strings")
 })
 
 test_that("an NA among the command line's strings is the text NA, as R prints it", {
@@ -77,22 +98,20 @@ test_that("an NA among the command line's strings is the text NA, as R prints it
   expect_identical(attr(v, "action"), "run")
 })
 
-test_that("a value of the wrong form for its row is an internal error", {
-  for (case in list(list(user = 1), list(tool = TRUE), list(skip = "1"),
-                    list(test = TRUE), list(must_work = "x"),
-                    list(must_work = 1L), list(include = TRUE),
-                    list(reserve = "5"), list(release = FALSE))) {
-    internal_error(do.call(call_port4me, case))
-  }
-})
-
-test_that("numbers of another length than 1 are an internal error", {
-  for (case in list(list(skip = c(1, 2)), list(skip = numeric()),
-                    list(skip = integer()), list(list = integer()),
-                    list(test = c(80L, 81L)),
-                    list(list = c(1L, 2L)), list(reserve = c(0, 1)))) {
-    internal_error(do.call(call_port4me, case))
-  }
+test_that("a value of the wrong form for its row, or numbers of another length than 1, are an internal error", {
+  internal_errors(list(
+    "a name that is not a string" = list(list(user = 1), list(tool = TRUE)),
+    "ports that are neither a string nor numbers" = list(
+      list(include = TRUE)),
+    "a flag that is not TRUE or FALSE" = list(
+      list(must_work = "x"), list(must_work = 1L)),
+    "not one number for a single value" = list(
+      list(skip = "1"), list(test = TRUE), list(reserve = "5"),
+      list(release = FALSE), list(skip = c(1, 2)), list(skip = numeric()),
+      list(skip = integer()), list(list = integer()),
+      list(test = c(80L, 81L)), list(list = c(1L, 2L)),
+      list(reserve = c(0, 1)))
+  ))
 })
 
 test_that("the settings table: columns of one length, a rule for every value", {
