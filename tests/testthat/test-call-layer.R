@@ -91,6 +91,14 @@ test_that("malformed shapes are an internal error, never a crash or a port", {
                  "the arguments are not strings")
 })
 
+test_that("an account that is NA is no account, not the user \"NA\"", {
+  no_account <- tryCatch(call_port4me(user = NULL), error = identity)
+  na_account <- tryCatch(call_port4me(user = NULL, account = NA_character_),
+                         error = identity)
+  expect_s3_class(no_account, "port4me_invalid")
+  expect_identical(na_account, no_account)
+})
+
 test_that("an NA among the command line's strings is the text NA, as R prints it", {
   t <- port4me:::the$table
   v <- .Call(port4me:::R_port4me_cli, c("--user", NA_character_))
