@@ -90,6 +90,9 @@ int __wrap_fcntl(int fd, int cmd, ...)
    removes nothing */
 static volatile int fail_fchmodat = 0, fail_write = 0, fail_close = 0,
   fail_unlinkat = 0, write_short = 0, unlinkat_refuses = 0;
+/* unlinkat() that removes a file: the next `comes_back` times, something
+   outside the protocol makes the name again at once (a file "hello") */
+static volatile int comes_back = 0;
 
 /* A request for one call: its value, and it is cleared.  (volatile: gcc
    takes libc's calls for calls that cannot reach the wrappers, and may
@@ -142,6 +145,12 @@ int __wrap_unlinkat(int dirfd, const char *path, int flags)
   int rc;
   if (fail_now(&unlinkat_refuses)) return -1;
   rc = __real_unlinkat(dirfd, path, flags);
+  if (rc == 0 && comes_back > 0) {
+    int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    comes_back--;
+    if (fd < 0 || write(fd, "hello", 5) != 5) fprintf(stderr, "comes_back\n");
+    if (fd >= 0) close(fd);
+  }
   return fail_now(&fail_unlinkat) ? -1 : rc;
 }
 
@@ -569,6 +578,16 @@ static void test_open(void)
         strcmp(err.message, "the name of the claims folder is too long "
                "(4096 bytes, at most 4095)") == 0,
         "too long a name: %s", err.message);
+  /* the longest name, 4095 bytes, is taken (no folder has it: a component
+     that long is too long for any system) */
+  longdir[P4M_PATH_MAX - 1] = '\0';
+  rc = p4m_claims_open_read(&c, longdir, &err);
+  CHECK(rc == -1 && !c.usable && err.kind == P4M_E_SYSTEM &&
+        strcmp(err.step, "open claims folder") == 0,
+        "the longest name: %d %s", rc, err.message);
+#ifndef _WIN32
+  CHECK(err.err == ENAMETOOLONG, "the longest name: errno %d", err.err);
+#endif
 #ifndef _WIN32
   /* the root, however written, is "/" (and never the user's 0700 folder) */
   CHECK(p4m_claims_open_read(&c, "///", &err) == -1 && !c.usable &&
@@ -681,6 +700,19 @@ static void test_take(void)
         until == 1001.001, "ceil: %.4f", until);
   CHECK(p4m_claims_take(&c, 65535, 1000, 86400, &until, &err) == 0 &&
         p4m_claims_check(&r, 65535, 1000, &until) == 1, "a whole day");
+  /* rounded up to now + the longest reserve exactly, not past it (999.5
+     ms short of a day: the ceiling is the day's last millisecond) */
+  CHECK(p4m_claims_take(&c, 65534, 1800000000.0, 86399.9995, &until, &err)
+        == 0 && until == 1800086400.0, "ceil up to a whole day: %.4f",
+        until);
+  /* a port out of range, or no folder, has no claim (a file named "0" or
+     "65536" is none) */
+  CHECK(write_file(at("take/0"), "2000000000\n") == 0 &&
+        write_file(at("take/65536"), "2000000000\n") == 0 &&
+        p4m_claims_check(&r, 0, 1999990000, &until) == 0 &&
+        p4m_claims_check(&r, 65536, 1999990000, &until) == 0 &&
+        p4m_claims_check(NULL, 30845, 1999990000, &until) == 0,
+        "claims of what is not a port");
   CHECK(p4m_claims_take(&c, 2, 1000, 86400.5, &until, &err) == -1 &&
         err.kind == P4M_E_BUG &&
         p4m_claims_take(&c, 2, 1000, 0.5, &until, &err) == -1 &&
@@ -1715,6 +1747,27 @@ static void test_system_errors(void)
     CHECK(p4m_claims_release(&c, 7402, until, &err) == 0 &&
           fail_read_once == 0 && !exists(at("readerr/7402")),
           "EINTR from read(): %s", err.message);
+    /* take: a name already there that cannot be read is an error, not a
+       claim taken */
+    CHECK(write_file(at("readerr/7403"), "1000.000 1\n") == 0,
+          "a claim to find");
+    read_fails = EIO;
+    CHECK(p4m_claims_take(&c, 7403, 2000, 100, &until, &err) == -1 &&
+          failed_at(EIO, "read claim"), "EIO from read() in take: %s",
+          err.message);
+    read_fails = 0;
+    /* a dead entry that something outside the protocol makes again after
+       its removal: taken at the third attempt; made again twice, given up
+       (2: cannot be claimed), and the name stays free */
+    comes_back = 1;
+    CHECK(p4m_claims_take(&c, 7403, 2000, 100, &until, &err) == 0 &&
+          comes_back == 0 && until == 2100, "back once: taken at the third "
+          "attempt: %s", err.message);
+    CHECK(write_file(at("readerr/7404"), "hello") == 0, "an entry to find");
+    comes_back = 2;
+    CHECK(p4m_claims_take(&c, 7404, 2000, 100, &until, &err) == 2 &&
+          comes_back == 0 && !exists(at("readerr/7404")),
+          "back twice: not taken after three attempts: %s", err.message);
     p4m_claims_close(&c);
   }
   /* a claim written in pieces (short writes) is written whole; a write
