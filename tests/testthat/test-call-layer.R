@@ -91,6 +91,23 @@ test_that("malformed shapes are an internal error, never a crash or a port", {
                  "the arguments are not strings")
 })
 
+test_that("every entry point leaves R's protection stack as it found it", {
+  # (R reports an imbalance after a builtin such as `for` on stderr, which
+  # sink(type = "message") takes)
+  local_port4me_env()
+  out <- capture.output(type = "message", {
+    for (i in 1:2) {
+      cli <- .Call(port4me:::R_port4me_cli, c("--user=a", "rstudio"))
+      table <- .Call(port4me:::R_port4me_table)
+      shown <- .Call(port4me:::R_port4me_show, "a\tb")
+      hash <- .Call(port4me:::R_port4me_hash, "alice")
+      ports <- port4me(user = "alice", list = 2)
+      free <- port4me(test = ports[1])
+    }
+  })
+  expect_identical(out, character())
+})
+
 test_that("an account that is NA is no account, not the user \"NA\"", {
   no_account <- tryCatch(call_port4me(user = NULL), error = identity)
   na_account <- tryCatch(call_port4me(user = NULL, account = NA_character_),
