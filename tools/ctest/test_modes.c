@@ -975,6 +975,13 @@ static void t_report_sets(void)
           strcmp(more + strcspn(more, ")"), ")") == 0,
           "%lu shown, %s", (unsigned long) shown, more);
   }
+  /* a range goes in while 24 bytes stay free for ", ... (N more)": in
+   * 29 bytes "10" and ",20" leave 24, in 30 bytes 25 */
+  p4m_set_clear(&s);
+  p4m_set_add(&s, 10); p4m_set_add(&s, 20);
+  CHECK(strcmp(p4m_report_set(&s, cut, 29), "10, ... (1 more)") == 0 &&
+        strcmp(p4m_report_set(&s, cut + 100, 30), "10,20") == 0,
+        "the room kept: '%s', '%s'", cut, cut + 100);
   /* a list keeps its order; consecutive runs are ranges */
   list[0] = 5; list[1] = 6; list[2] = 7; list[3] = 3; list[4] = 9;
   list[5] = 10; list[6] = 65535; list[7] = 1;
