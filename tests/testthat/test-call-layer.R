@@ -87,6 +87,8 @@ test_that("malformed shapes are an internal error, never a crash or a port", {
                  "hash() needs UTF-8 text")
   internal_error(.Call(port4me:::R_port4me_show, c("a", "b")),
                  "show() needs a single string")
+  internal_error(.Call(port4me:::R_port4me_show, NA_character_),
+                 "show() needs a single string")
   internal_error(.Call(port4me:::R_port4me_cli, 1L),
                  "the arguments are not strings")
 })
