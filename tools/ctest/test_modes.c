@@ -997,6 +997,9 @@ static void t_report_sets(void)
         == 0, "time 0: %s", cut);
   CHECK(strcmp(p4m_report_time(NOW, cut, sizeof cut), utc(NOW)) == 0,
         "time: %s", cut);
+  /* no room for the date (20 bytes): the seconds, cut to the room */
+  CHECK(strcmp(p4m_report_time(NOW, cut, 19), "1800000000 s since") == 0,
+        "time without room for it: %s", cut);
 }
 
 int main(void)
