@@ -936,6 +936,11 @@ static void t_report_inputs(void)
          "\nprepend 7-9,3,10 (from PORT4ME_PREPEND and PORT4ME_PREPEND_SITE)\n"
          "1 candidate port\nreserve: claim the port for 30 seconds\n", 0);
   }
+  start(); env(P4M_RESERVE, "1");              /* the shortest reserve */
+  if (ready(NULL, NULL)) {
+    p4m_report_inputs(&cfg, collect, NULL);
+    said("reserve: claim the port for 1 second", 0);
+  }
   start(); env(P4M_LIST, "2");                 /* a list: no claims lines */
   if (ready(NULL, NULL)) {
     p4m_report_inputs(&cfg, collect, NULL);
