@@ -609,13 +609,13 @@ static void test_fake_socket(void) {
       CHECK(fcntl_elsewhere == 0, "no SOCK_CLOEXEC (%s): %d fcntl() calls on "
             "another descriptor than the socket", strerror(no_flag[k]),
             fcntl_elsewhere);
+      printf("  fake: no SOCK_CLOEXEC (%s): fallback used (%d plain socket() "
+             "calls)\n", strerror(no_flag[k]), calls_plain);
       fd = holder("::1", port, 1, 0, 1);
       p4m_port_test(port, &st);
       CHECK(st.status == P4M_IN_USE, "no SOCK_CLOEXEC (%s), held: %s",
             strerror(no_flag[k]), text(&st));
       if (fd >= 0) close(fd);
-      printf("  fake: no SOCK_CLOEXEC (%s): fallback used (%d plain socket() "
-             "calls)\n", strerror(no_flag[k]), calls_plain);
     }
     fake_no_cloexec = EMFILE;
     calls_plain = 0;
