@@ -592,9 +592,10 @@ static void t_reserve(void)
 }
 
 /* Waiting for the lock of `dir` that another process holds, a reserve
- * call answers the poll (Ctrl-C in R), which stops it: an interrupt, not
- * an error of the claims, and no claim.  Returns whether the call was
- * made (err holds its error). */
+ * call (or, with `release`, a release of 30845) answers the poll (Ctrl-C
+ * in R), which stops it: an interrupt, not an error of the claims, and no
+ * claim taken or dropped.  Returns whether the call was made (err holds
+ * its error). */
 static int interrupted_in(const char *dir, int release)
 {
   int ready_pipe[2], hold_pipe[2], status, made = 0;
@@ -723,7 +724,6 @@ static void t_reserve_without_folder(void)
     start(); env(P4M_RESERVE, "30");
     if (ready(below2, NULL) && search() == -2)
       snprintf(two, sizeof two, "%s", err.message + n);
-    snprintf(one, sizeof one, "%s", err.message);   /* (from above: below) */
     start(); env(P4M_RESERVE, "30");
     if (ready(below, NULL) && search() == -2)
       snprintf(one, sizeof one, "%s", err.message + n);
