@@ -430,6 +430,11 @@ static void t_show(void)
   /* a small buffer: cut, always terminated */
   STR_IS(p4m_show("abcdefgh", b, 8), "\"a\"...");
   STR_IS(p4m_show("abc", b, 7), "");
+  b[0] = 'x';
+  STR_IS(p4m_show("abc", b, 1), "");                /* room for the NUL */
+  b[0] = 'x';
+  (void) p4m_show("abc", b, 0);                     /* no room at all */
+  NUM_IS(b[0], 'x');
   /* p4m_show_text() (folders, names in debug lines): cut to the buffer */
   STR_IS(p4m_show_text("abcdefghijkl", 0, b, 12), "abc...");
   STR_IS(p4m_show_text("abcdefghijkl", 1, b, 12), "\"ab\"...");
