@@ -435,9 +435,25 @@ static void t_show(void)
   b[0] = 'x';
   (void) p4m_show("abc", b, 0);                     /* no room at all */
   NUM_IS(b[0], 'x');
-  /* p4m_show_text() (folders, names in debug lines): cut to the buffer */
+  /* "..." only where it and the NUL fit: two escapes fill 12 and 13
+     bytes up to the closing quote */
+  STR_IS(p4m_show("\x01\x01\x01", b, 12), "\"\\x01\\x01\"");
+  STR_IS(p4m_show("\x01\x01\x01", b, 13), "\"\\x01\\x01\"");
+  /* p4m_show_text() (folders, names in debug lines): control characters
+     and '\\' escaped, '"' too when quoted, the rest as it is */
+  STR_IS(p4m_show_text("a\\b\"c\td\x1f\x7f~ \xc3\xa9", 1, b, sizeof b),
+         "\"a\\\\b\\\"c\\x09d\\x1f\\x7f~ \xc3\xa9\"");
+  STR_IS(p4m_show_text("a\\b\"c", 0, b, sizeof b), "a\\\\b\"c");
+  /* cut to the buffer */
+  memset(b, 'x', sizeof b);
   STR_IS(p4m_show_text("abcdefghijkl", 0, b, 12), "abc...");
   STR_IS(p4m_show_text("abcdefghijkl", 1, b, 12), "\"ab\"...");
+  STR_IS(p4m_show_text("abcdefghijkl", 0, b, 8), "...");
+  b[0] = 'x';
+  STR_IS(p4m_show_text("abc", 0, b, 7), "");
+  b[0] = 'x';
+  (void) p4m_show_text("abc", 0, b, 0);              /* no room at all */
+  NUM_IS(b[0], 'x');
 }
 
 static void t_show_number(void)
