@@ -508,6 +508,9 @@ static void t_reserve(void)
   snprintf(mine, sizeof mine, "%.3f %ld\n", NOW + 1, (long) getpid());
   if (ready(dir_a, NULL)) {
     CHECK(search() == 19654, "own claim not honoured");
+    snprintf(want, sizeof want, "port 30845 skipped: claimed until %s (in "
+             "%s)", utc(NOW + 30), dir_a);
+    said(want, 0);
     CHECK(strcmp(read_claim(dir_a, 19654), mine) == 0, "reserve 1: the "
           "claim: '%s'", read_claim(dir_a, 19654));
   }
