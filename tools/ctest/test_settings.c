@@ -348,6 +348,16 @@ static void t_table_rows(void)
              : i == P4M_UNSAFE_FIREFOX ? FIREFOX : CHROME);
     }
   }
+  {
+    /* a token whose list is NULL stands for no ports */
+    p4m_tokens none = {NULL, 0, NULL, 0};
+    p4m_spec_error se;
+    p4m_set s;
+    p4m_set_clear(&s);
+    CHECK(p4m_spec_parse("{chrome},5,{firefox}", 20, &none, add_range, &s,
+                         &se) == 0, "tokens without their lists: %s", se.msg);
+    STR_IS(set_text(&s), "5");
+  }
   /* the IDs name the rows they say */
   STR_IS(p4m_table[P4M_SKIP].var, "PORT4ME_SKIP");
   STR_IS(p4m_table[P4M_MAX_TRIES].opt, "--max-tries");
