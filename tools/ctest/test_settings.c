@@ -398,6 +398,11 @@ static void t_table_rules(void)
   STR_IS(p4m_rule(P4M_HOME, b, sizeof b), "an absolute path");
   STR_IS(p4m_rule(P4M_HELP, b, sizeof b), "");
   STR_IS(p4m_rule(P4M_SKIP, b, 10), "a whole n");   /* cut to fit */
+  b[0] = 'x';
+  STR_IS(p4m_rule(P4M_HELP, b, 1), "");             /* room for the NUL */
+  b[0] = 'x';
+  (void) p4m_rule(P4M_HELP, b, 0);                  /* no room at all */
+  NUM_IS(b[0], 'x');
 }
 
 /* ---- how values are shown (show.c) and parsed (value.c) ----------------- */
