@@ -869,7 +869,9 @@ static void t_numbers(void)
     {P4M_RESERVE, "a whole number of seconds in 0..86400", 0, 86400},
     {P4M_RELEASE, "a port in 1..65535", 1, 65535},
   };
-  static const char *const bad[] = {"+5", "0x10", "99999999999", "1.5", "5 5"};
+  /* ("1/" and "1:": the characters next to the digits) */
+  static const char *const bad[] = {"+5", "0x10", "99999999999", "1.5", "5 5",
+                                    "1/", "1:"};
   size_t i, j;
   int f;
   char text[64], want[300];
@@ -902,8 +904,13 @@ static void t_numbers(void)
                 : "%s must be %s, not %s", source, n[i].rule, text);
         fails(source, want);
       }
-      for (j = 0; text_form && j < sizeof bad / sizeof bad[0] + 1; j++) {
-        const char *t = j < sizeof bad / sizeof bad[0] ? bad[j] : "";
+      for (j = 0; text_form && j < sizeof bad / sizeof bad[0] + 2; j++) {
+        /* after the bad texts: the largest value with a 0 after it, and
+         * nothing */
+        char maxzero[32];
+        const char *t = j < sizeof bad / sizeof bad[0] ? bad[j]
+          : j == sizeof bad / sizeof bad[0] ? maxzero : "";
+        sprintf(maxzero, "%.0f0", n[i].max);
         reset(); ARG(USER, "alice");
         if (f == P4M_FROM_NONE) in.env[n[i].row] = t;
         else give(n[i].row, f, t);
