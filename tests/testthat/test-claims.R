@@ -280,9 +280,22 @@ test_that("a claim on a port that turns out busy is released at once", {
   expect_false(port4me(user = user) == nxt)
 })
 
-# The result of a child (sf_eval()) whose removal of the claim on port p
-# failed with EACCES from the shim: a port4me_system error at step "remove
-# claim", its message starting with `what` and the port.
+# In a child with the shim (sf_eval()): R code `setup`, which sets p (a
+# port), then `call` while unlinkat() fails with EACCES for p's name only;
+# p and the result of the call.
+with_claim_unremovable <- function(setup, call) {
+  sf_eval(paste0(
+    'Sys.setenv(XDG_RUNTIME_DIR = tempdir());', setup,
+    'Sys.setenv(P4M_SHIM_UNLINKAT = paste0(p, "=EACCES"));',
+    'r <- try_p4m(', call, ');',
+    # (R removes its temporary folder at exit with rm, which the shim
+    # would refuse too)
+    'Sys.setenv(P4M_SHIM_UNLINKAT = "");',
+    'c(list(p = p), r)'))
+}
+
+# The result x of with_claim_unremovable(): a port4me_system error at step
+# "remove claim", its message starting with `what` and the port.
 expect_claim_not_removed <- function(x, what) {
   v <- x$value
   expect_type(v$p, "integer")
@@ -298,57 +311,39 @@ expect_claim_not_removed <- function(x, what) {
 
 test_that("a busy port's claim that cannot be removed is an error, not a port", {
   skip_unless_shim()
-  # In a child with the shim: the user's first free port is held by a
-  # listener, and removing its claim file fails (unlinkat() gives EACCES
-  # for that name only).  The search must stop with port4me_system rather
-  # than go on and hand out the next port while the busy one stays claimed.
+  # The user's first free port is held by a listener, and its claim cannot
+  # be removed: the search must stop with port4me_system rather than go on
+  # and hand out the next port while the busy one stays claimed.
   user <- test_user("stuck")
-  x <- sf_eval(sprintf(paste0(
-    'Sys.setenv(XDG_RUNTIME_DIR = tempdir());',
-    'p <- port4me::port4me(user = "%s");',
-    'srv <- serverSocket(p);',
-    'Sys.setenv(P4M_SHIM_UNLINKAT = paste0(p, "=EACCES"));',
-    'r <- try_p4m(port4me::port4me(user = "%s", reserve = 60));',
-    # (R removes its temporary folder at exit with rm, which the shim
-    # would refuse too)
-    'Sys.setenv(P4M_SHIM_UNLINKAT = "");',
-    'c(list(p = p), r)'),
-    user, user))
+  x <- with_claim_unremovable(
+    sprintf('p <- port4me::port4me(user = "%s"); srv <- serverSocket(p);',
+            user),
+    sprintf('port4me::port4me(user = "%s", reserve = 60)', user))
   expect_claim_not_removed(x, "Cannot claim port")
 })
 
 test_that("an expired claim that cannot be replaced is an error naming the port", {
   skip_unless_shim()
-  # In a child with the shim: the user's first port has an expired claim of
-  # another process, and removing it fails (unlinkat() gives EACCES for
-  # that name only): the claim cannot be taken, and the search stops.
+  # The user's first port has an expired claim of another process, which
+  # cannot be removed: the claim cannot be taken, and the search stops.
   user <- test_user("stale")
-  x <- sf_eval(sprintf(paste0(
-    'Sys.setenv(XDG_RUNTIME_DIR = tempdir());',
-    'd <- file.path(tempdir(), "port4me"); dir.create(d, mode = "0700");',
-    'p <- port4me::port4me(user = "%s");',
-    'writeLines(sprintf("%%.3f 1", as.numeric(Sys.time()) - 60), file.path(d, p));',
-    'Sys.setenv(P4M_SHIM_UNLINKAT = paste0(p, "=EACCES"));',
-    'r <- try_p4m(port4me::port4me(user = "%s", reserve = 60));',
-    'Sys.setenv(P4M_SHIM_UNLINKAT = "");',
-    'c(list(p = p), r)'),
-    user, user))
+  x <- with_claim_unremovable(
+    sprintf(paste0(
+      'd <- file.path(tempdir(), "port4me"); dir.create(d, mode = "0700");',
+      'p <- port4me::port4me(user = "%s");',
+      'writeLines(sprintf("%%.3f 1", as.numeric(Sys.time()) - 60), ',
+      'file.path(d, p));'), user),
+    sprintf('port4me::port4me(user = "%s", reserve = 60)', user))
   expect_claim_not_removed(x, "Cannot claim port")
 })
 
 test_that("a claim that cannot be removed on release is an error naming the release", {
   skip_unless_shim()
-  # In a child with the shim: the user's claim is taken, then removing its
-  # file fails (unlinkat() gives EACCES for that name only).
+  # The user's claim is taken, then it cannot be removed on release.
   user <- test_user("unreleased")
-  x <- sf_eval(sprintf(paste0(
-    'Sys.setenv(XDG_RUNTIME_DIR = tempdir());',
-    'p <- port4me::port4me(user = "%s", reserve = 60);',
-    'Sys.setenv(P4M_SHIM_UNLINKAT = paste0(p, "=EACCES"));',
-    'r <- try_p4m(port4me::port4me(release = p));',
-    'Sys.setenv(P4M_SHIM_UNLINKAT = "");',
-    'c(list(p = p), r)'),
-    user))
+  x <- with_claim_unremovable(
+    sprintf('p <- port4me::port4me(user = "%s", reserve = 60);', user),
+    'port4me::port4me(release = p)')
   expect_claim_not_removed(x, "Cannot release port")
 })
 
