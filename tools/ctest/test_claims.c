@@ -700,8 +700,8 @@ static void test_take(void)
         until == 1001.001, "ceil: %.4f", until);
   CHECK(p4m_claims_take(&c, 65535, 1000, 86400, &until, &err) == 0 &&
         p4m_claims_check(&r, 65535, 1000, &until) == 1, "a whole day");
-  /* rounded up to now + the longest reserve exactly, not past it (999.5
-     ms short of a day: the ceiling is the day's last millisecond) */
+  /* rounded up to now + the longest reserve exactly, not past it (half a
+     millisecond short of a day: its ceiling is the whole day) */
   CHECK(p4m_claims_take(&c, 65534, 1800000000.0, 86399.9995, &until, &err)
         == 0 && until == 1800086400.0, "ceil up to a whole day: %.4f",
         until);
